@@ -1,0 +1,218 @@
+"""postmortem-bot run | migrate | check (and the commands later features add).
+
+Every failure ends with a message on stderr and a non-zero exit: 2 for configuration and usage,
+1 for anything that went wrong while doing the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from bot import __version__
+from bot.config import ConfigError, Settings
+from bot.domain.errors import UserError
+from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+logger = logging.getLogger("bot")
+
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+class CommandFailed(Exception):
+    """A CLI command could not do its work; the message says why and what to do."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return EXIT_CONFIG
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"postmortem-bot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    try:
+        return handler(args, settings)
+    except ConfigError as error:
+        print(f"postmortem-bot: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (CommandFailed, UserError) as error:
+        print(f"postmortem-bot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postmortem-bot",
+        description="Blameless postmortems in Slack: UTC timelines, postmortem threads, action items.",
+        epilog="Configuration comes from environment variables; see the README.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    run.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to bind (default 0.0.0.0)")
+    run.add_argument("--migrate", action="store_true", help="upgrade the database first if it is behind")
+    run.set_defaults(handler=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database to the latest migration")
+    migrate.add_argument(
+        "--to", default="head", metavar="REVISION", help="target revision (default head; 'base' empties it)"
+    )
+    migrate.set_defaults(handler=cmd_migrate)
+
+    check = sub.add_parser("check", help="check configuration, database schema and the Slack token")
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import migrate
+
+    try:
+        if args.to == "head" or _is_ahead(args.to, settings):
+            migrate.upgrade(settings.database_url, args.to)
+        else:
+            migrate.downgrade(settings.database_url, args.to)
+    except migrate.MigrationsNotFound as error:
+        raise CommandFailed(str(error)) from error
+    rt = Runtime.create(settings)
+    try:
+        print(
+            f"Database {_safe_url(settings)} is at revision {migrate.current_revision(rt.engine) or 'base'}."
+        )
+    finally:
+        rt.close()
+    return 0
+
+
+def _is_ahead(target: str, settings: Settings) -> bool:
+    """Is `target` a descendant of the current revision (so moving there is an upgrade)?"""
+    from alembic.script import ScriptDirectory
+
+    from bot.store import migrate
+
+    if target == "base":
+        return False
+    rt = Runtime.create(settings)
+    try:
+        current = migrate.current_revision(rt.engine)
+    finally:
+        rt.close()
+    script = ScriptDirectory(str(migrate.migrations_dir()))
+    ancestors = {rev.revision for rev in script.iterate_revisions(target, "base")}
+    return current is None or current in ancestors
+
+
+def cmd_check(_args: argparse.Namespace, settings: Settings) -> int:
+    from slack_sdk.errors import SlackApiError, SlackRequestError
+
+    from bot.slack.api import make_web_client
+    from bot.store.db import database_answers
+    from bot.store.migrate import schema_problem
+
+    failures = 0
+
+    def report(ok: bool, what: str) -> None:
+        nonlocal failures
+        failures += not ok
+        print(f"{'ok ' if ok else 'FAIL'}  {what}")
+
+    try:
+        settings.require_slack()
+        mode = "Socket Mode" if settings.socket_mode else "HTTP mode"
+        report(True, f"configuration ({mode})")
+    except ConfigError as error:
+        report(False, f"configuration:\n{error}")
+    rt = Runtime.create(settings)
+    try:
+        if not database_answers(rt.engine):
+            report(False, f"database {_safe_url(settings)} does not answer")
+        else:
+            problem = schema_problem(rt.engine)
+            report(problem is None, problem or f"database {_safe_url(settings)} is at the latest migration")
+    finally:
+        rt.close()
+    if settings.slack_bot_token:
+        try:
+            auth = make_web_client(settings).auth_test()
+            report(True, f"Slack token works: bot @{auth.get('user')} in workspace {auth.get('team')}")
+        except SlackApiError as error:
+            report(False, f"Slack rejected SLACK_BOT_TOKEN: {error.response.get('error')}")
+        except (SlackRequestError, OSError) as error:
+            report(False, f"cannot reach Slack at {settings.slack_api_url}: {error}")
+    return EXIT_FAILURE if failures else 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_bolt.error import BoltError
+
+    from bot.app import build_bolt_app
+    from bot.store import migrate
+
+    settings.require_slack()
+    rt = Runtime.create(settings)
+    try:
+        problem = migrate.schema_problem(rt.engine)
+        if problem and args.migrate:
+            migrate.upgrade(settings.database_url)
+        elif problem:
+            raise CommandFailed(problem)
+        try:
+            bolt_app = build_bolt_app(rt)
+        except BoltError as error:
+            raise CommandFailed(f"Slack did not accept the bot token: {error}") from error
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            logger.info("connecting to Slack in Socket Mode")
+            SocketModeHandler(bolt_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+            return 0
+        return _serve_http(bolt_app, rt, args.host, args.port)
+    finally:
+        rt.close()
+
+
+def _serve_http(bolt_app: App, rt: Runtime, host: str, port: int) -> int:
+    from bot.web import EVENTS_PATH, HEALTH_PATH, Server, make_wsgi_app
+
+    try:
+        server = Server(make_wsgi_app(bolt_app, rt), host, port)
+    except OSError as error:
+        raise CommandFailed(f"cannot listen on {host}:{port}: {error.strerror}") from error
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received signal %s, shutting down", signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    logger.info("listening on http://%s:%s (%s, %s)", host, server.port, EVENTS_PATH, HEALTH_PATH)
+    print(f"postmortem-bot listening on http://{host}:{server.port}{EVENTS_PATH}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)

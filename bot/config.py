@@ -1,0 +1,186 @@
+"""Settings from the environment, validated once, at start.
+
+Nothing here runs at import: `Settings.from_env()` is called by the CLI. Every problem names the
+variable and says where its value comes from, and all problems are reported together.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SLACK_API_URL_DEFAULT = "https://slack.com/api/"
+DEFAULT_INCIDENT_CHANNEL_PATTERN = "inc-*,incident-*"
+DEFAULT_DATABASE_FILE = "postmortem-bot.db"
+
+
+class ConfigError(Exception):
+    """One or more settings are missing or malformed; the message lists every one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"  - {p}" for p in problems))
+
+    def __str__(self) -> str:
+        return "The configuration is not usable:\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable, documented once: the README table is checked against this list."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "SLACK_BOT_TOKEN",
+        "(required to run)",
+        "Bot token, `xoxb-…`: api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token.",
+    ),
+    Variable(
+        "SLACK_APP_TOKEN",
+        "(unset)",
+        "App-level token, `xapp-…`, with `connections:write`. When set, the bot uses Socket Mode: "
+        "Basic Information → App-Level Tokens.",
+    ),
+    Variable(
+        "SLACK_SIGNING_SECRET",
+        "(required in HTTP mode)",
+        "Verifies that requests come from Slack: Basic Information → App Credentials → Signing Secret.",
+    ),
+    Variable(
+        "DATABASE_URL",
+        f"`sqlite:///{DEFAULT_DATABASE_FILE}`",
+        "SQLAlchemy URL. SQLite file by default; `postgresql://user:pass@host/db` in production "
+        "(install the `postgres` extra).",
+    ),
+    Variable(
+        "SLACK_API_URL",
+        f"`{SLACK_API_URL_DEFAULT}`",
+        "Base URL of Slack's Web API, for proxies, GovSlack (`https://slack-gov.com/api/`) and tests.",
+    ),
+    Variable(
+        "INCIDENT_CHANNEL_PATTERN",
+        f"`{DEFAULT_INCIDENT_CHANNEL_PATTERN}`",
+        "Comma-separated shell patterns; a channel whose name matches one is an incident channel.",
+    ),
+    Variable(
+        "DEFAULT_TIMEZONE",
+        "`UTC`",
+        "IANA zone for times stated without a zone by authors whose Slack time zone is unknown, "
+        "and for the reminder schedule.",
+    ),
+    Variable("LOG_LEVEL", "`INFO`", "DEBUG, INFO, WARNING or ERROR."),
+)
+
+_TOKEN_PREFIXES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _where(name: str) -> str:
+    return next(v.meaning for v in VARIABLES if v.name == name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    slack_api_url: str = SLACK_API_URL_DEFAULT
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    incident_channel_patterns: tuple[str, ...] = ("inc-*", "incident-*")
+    default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    log_level: str = "INFO"
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every variable; raise ConfigError listing all problems at once."""
+        env = os.environ if env is None else env
+        problems: list[str] = []
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        tokens: dict[str, str | None] = {}
+        for name, prefix in _TOKEN_PREFIXES.items():
+            value = get(name)
+            if value is not None and not value.startswith(prefix):
+                problems.append(f"{name} must start with '{prefix}'. {_where(name)}")
+            tokens[name] = value
+
+        api_url = get("SLACK_API_URL") or SLACK_API_URL_DEFAULT
+        if not re.match(r"^https?://[^/\s]+", api_url):
+            problems.append(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}.")
+        if not api_url.endswith("/"):
+            api_url += "/"
+
+        patterns = tuple(
+            p.strip()
+            for p in (get("INCIDENT_CHANNEL_PATTERN") or DEFAULT_INCIDENT_CHANNEL_PATTERN).split(",")
+            if p.strip()
+        )
+        if not patterns:
+            problems.append("INCIDENT_CHANNEL_PATTERN has no pattern in it, e.g. 'inc-*,incident-*'.")
+
+        tz_name = get("DEFAULT_TIMEZONE") or "UTC"
+        try:
+            tz = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(
+                f"DEFAULT_TIMEZONE {tz_name!r} is not an IANA time zone name, e.g. 'UTC' or 'Europe/Berlin'."
+            )
+            tz = ZoneInfo("UTC")
+
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}.")
+
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            database_url=get("DATABASE_URL") or default_database_url(),
+            slack_api_url=api_url,
+            slack_bot_token=tokens["SLACK_BOT_TOKEN"],
+            slack_app_token=tokens["SLACK_APP_TOKEN"],
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            incident_channel_patterns=patterns,
+            default_timezone=tz,
+            log_level=log_level,
+        )
+
+    def require_slack(self) -> None:
+        """Raise ConfigError unless the bot can talk to Slack in the mode these settings select."""
+        missing: list[str] = []
+        if not self.slack_bot_token:
+            missing.append(f"SLACK_BOT_TOKEN is not set. {_where('SLACK_BOT_TOKEN')}")
+        if not self.socket_mode and not self.slack_signing_secret:
+            missing.append(
+                "SLACK_SIGNING_SECRET is not set (needed in HTTP mode). "
+                f"{_where('SLACK_SIGNING_SECRET')} Or set SLACK_APP_TOKEN to use Socket Mode."
+            )
+        if missing:
+            raise ConfigError(missing)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Plain postgresql:// URLs use psycopg 3 (SQLAlchemy would otherwise pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,81 @@
+"""/postmortem <subcommand>: ack first, parse, call a service, render."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.domain.errors import UserError
+from bot.runtime import Runtime
+from bot.slack.blocks import usage_blocks
+from bot.slack.ids import COMMAND, Sub
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One /postmortem call, parsed."""
+
+    team_id: str
+    channel_id: str
+    channel_name: str
+    user_id: str
+    args: str
+    client: WebClient
+    respond: Respond
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: Sub
+    args: str
+    summary: str
+    run: Callable[[Runtime, Invocation], None]
+
+
+HELP_USAGE = (Sub.HELP.value, "what you are reading now")
+
+# Later features register their subcommands here; /postmortem help lists exactly these.
+SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def usages() -> list[tuple[str, str]]:
+    listed = [(f"{s.name} {s.args}".strip(), s.summary) for s in SUBCOMMANDS.values()]
+    return [*listed, HELP_USAGE]
+
+
+def split_subcommand(text: str) -> tuple[str, str]:
+    name, _, rest = text.strip().partition(" ")
+    return name.lower(), rest.strip()
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.command(COMMAND)
+    def postmortem(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        name, args = split_subcommand(command.get("text", ""))
+        sub = SUBCOMMANDS.get(name)
+        if sub is None:
+            problem = None if name in ("", Sub.HELP) else f"`{name}` is not a {COMMAND} subcommand."
+            blocks = usage_blocks(usages(), problem)
+            ack(response_type="ephemeral", text=problem or "How to use postmortem-bot", blocks=blocks)
+            return
+        ack()
+        invocation = Invocation(
+            team_id=command["team_id"],
+            channel_id=command["channel_id"],
+            channel_name=command.get("channel_name", ""),
+            user_id=command["user_id"],
+            args=args,
+            client=client,
+            respond=respond,
+        )
+        try:
+            sub.run(rt, invocation)
+        except UserError as error:
+            respond(response_type="ephemeral", replace_original=False, text=f":warning: {error}")

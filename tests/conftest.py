@@ -1,0 +1,135 @@
+"""Fixtures every test may use: databases on SQLite and PostgreSQL, a frozen clock, a Runtime.
+
+Storage tests take `database_url` (or `rt`) and so run once per backend. PostgreSQL comes from
+POSTMORTEM_TEST_POSTGRES_URL (a maintenance database where tests may CREATE/DROP DATABASE); without
+it the PostgreSQL half skips locally, and fails in CI, where it must never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings, normalise_database_url
+from bot.runtime import Runtime
+from bot.store import migrate
+
+BACKENDS = ("sqlite", "postgresql")
+PG_ENV = "POSTMORTEM_TEST_POSTGRES_URL"
+TEMPLATE_DB = "pmbot_test_template"
+
+
+class FrozenClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2025, 3, 15, 18, 0, tzinfo=UTC))
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: in CI the PostgreSQL tests must run (see .ci/run)")
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (bash .ci/run sets it up)")
+    return normalise_database_url(url)
+
+
+def _pg_url_for(admin_url: str, database: str) -> str:
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+def _pg_execute(admin_url: str, *statements: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per run; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    """A PostgreSQL database migrated once per run; each test gets `CREATE DATABASE … TEMPLATE` of it."""
+    admin = _pg_admin_url()
+    _pg_execute(
+        admin, f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE_DB}"
+    )
+    migrate.upgrade(_pg_url_for(admin, TEMPLATE_DB))
+    return admin
+
+
+def _fresh_pg_database(admin: str, template: str | None) -> Iterator[str]:
+    name = f"pmbot_test_{uuid.uuid4().hex[:12]}"
+    _pg_execute(admin, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    try:
+        yield _pg_url_for(admin, name)
+    finally:
+        _pg_execute(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database at the latest migration, private to this test."""
+    if backend == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        admin = request.getfixturevalue("pg_template")
+        yield from _fresh_pg_database(admin, TEMPLATE_DB)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, private to this test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    else:
+        yield from _fresh_pg_database(_pg_admin_url(), None)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings.from_env({"DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def rt(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
+    runtime = Runtime.create(settings, clock=clock)
+    yield runtime
+    runtime.close()
