@@ -9,3 +9,9 @@ class Sub(StrEnum):
     """Subcommands of /postmortem."""
 
     HELP = "help"
+
+
+class Event(StrEnum):
+    """Events API event types the bot listens to; manifest.yml subscribes to each (a test checks)."""
+
+    APP_HOME_OPENED = "app_home_opened"

@@ -9,11 +9,12 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack.blocks import home_view
+from bot.slack.ids import Event
 from bot.slack.listeners.commands import usages
 
 
 def register(app: App, rt: Runtime) -> None:
-    @app.event("app_home_opened")
+    @app.event(Event.APP_HOME_OPENED)
     def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
