@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging.config
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from bot.store import models  # noqa: F401 - registers every table on Base.metadata
 from bot.store.db import Base, make_engine
@@ -26,6 +26,11 @@ def _url() -> str:
     return Settings.from_env().database_url
 
 
+# Replicas starting together all run `postmortem-bot migrate`: on PostgreSQL they queue on this lock,
+# and each one after the first finds the schema current.
+MIGRATION_LOCK_ID = 7_262_351
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -33,6 +38,14 @@ def _configure(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
     )
+
+
+def _run(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})"))
+        context.run_migrations()
 
 
 def run_migrations_offline() -> None:
@@ -44,16 +57,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
         return
     engine = make_engine(_url())
     try:
         with engine.connect() as conn:
-            _configure(conn)
-            with context.begin_transaction():
-                context.run_migrations()
+            _run(conn)
     finally:
         engine.dispose()
 
