@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,13 +19,19 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.app import build_bolt_app
 from bot.config import Settings, normalise_database_url
 from bot.runtime import Runtime
 from bot.store import migrate
+from bot.web import EVENTS_PATH, Server, make_wsgi_app
+from tests.harness import SIGNING_SECRET, SlackSender
+from tests.slack_stub import SlackStub
+from tests.slack_stub.sdk_check import conformance_problems
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ENV = "POSTMORTEM_TEST_POSTGRES_URL"
 TEMPLATE_DB = "pmbot_test_template"
+BOT_TOKEN = "xoxb-test-token"
 
 
 class FrozenClock:
@@ -133,3 +140,54 @@ def rt(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
     runtime = Runtime.create(settings, clock=clock)
     yield runtime
     runtime.close()
+
+
+# --- End to end: the real Bolt app over HTTP, its Web API calls going to the Slack stand-in ----------
+
+
+@pytest.fixture
+def slack_stub() -> Iterator[SlackStub]:
+    """The local Slack Web API. Every call the bot made is checked against slack-sdk's signatures."""
+    stub = SlackStub(bot_token=BOT_TOKEN)
+    stub.start()
+    try:
+        yield stub
+    finally:
+        stub.stop()
+    problems = conformance_problems(stub.calls)
+    assert problems == [], "the bot called Slack with arguments slack-sdk does not know:\n" + "\n".join(
+        problems
+    )
+
+
+@dataclass
+class BotUnderTest:
+    """The app as Slack sees it: `slack` sends signed requests, `stub` shows what the app sent back."""
+
+    url: str
+    slack: SlackSender
+    stub: SlackStub
+    rt: Runtime
+
+
+def bot_env(database_url: str, stub: SlackStub, **extra: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": stub.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": stub.url,
+        **extra,
+    }
+
+
+@pytest.fixture
+def bot(database_url: str, slack_stub: SlackStub, clock: FrozenClock) -> Iterator[BotUnderTest]:
+    settings = Settings.from_env(bot_env(database_url, slack_stub))
+    runtime = Runtime.create(settings, clock=clock)
+    server = Server(make_wsgi_app(build_bolt_app(runtime), runtime), "127.0.0.1", 0).start_in_background()
+    try:
+        sender = SlackSender(server.url + EVENTS_PATH)
+        yield BotUnderTest(url=server.url, slack=sender, stub=slack_stub, rt=runtime)
+    finally:
+        server.shutdown()
+        runtime.close()

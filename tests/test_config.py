@@ -1,0 +1,68 @@
+"""Settings: every problem named at once, with where to find the value; the README documents them all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import VARIABLES, ConfigError, Settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_defaults_need_nothing_but_work_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'postmortem-bot.db'}"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.incident_channel_patterns == ("inc-*", "incident-*")
+    assert str(settings.default_timezone) == "UTC"
+    assert not settings.socket_mode
+
+
+def test_every_malformed_variable_is_reported_together() -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(
+            {
+                "SLACK_BOT_TOKEN": "xoxp-user-token",
+                "SLACK_APP_TOKEN": "xoxb-wrong-kind",
+                "DEFAULT_TIMEZONE": "Mars/Olympus",
+                "LOG_LEVEL": "chatty",
+                "SLACK_API_URL": "slack.com/api",
+            }
+        )
+    message = str(raised.value)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DEFAULT_TIMEZONE", "LOG_LEVEL", "SLACK_API_URL"):
+        assert name in message
+    assert "OAuth & Permissions" in message  # says where the right value comes from
+
+
+def test_http_mode_needs_the_bot_token_and_the_signing_secret() -> None:
+    settings = Settings.from_env({})
+    with pytest.raises(ConfigError) as raised:
+        settings.require_slack()
+    assert "SLACK_BOT_TOKEN" in str(raised.value)
+    assert "SLACK_SIGNING_SECRET" in str(raised.value)
+
+
+def test_socket_mode_needs_no_signing_secret() -> None:
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
+    settings.require_slack()
+    assert settings.socket_mode
+
+
+def test_api_url_gets_its_trailing_slash_and_patterns_are_split() -> None:
+    settings = Settings.from_env(
+        {"SLACK_API_URL": "http://127.0.0.1:9999/api", "INCIDENT_CHANNEL_PATTERN": " sev-* , war-room-* "}
+    )
+    assert settings.slack_api_url == "http://127.0.0.1:9999/api/"
+    assert settings.incident_channel_patterns == ("sev-*", "war-room-*")
+
+
+def test_the_readme_table_lists_every_variable() -> None:
+    rows = re.findall(r"^\| `([A-Z_]+)` \|", README.read_text(), flags=re.MULTILINE)
+    assert sorted(rows) == sorted(v.name for v in VARIABLES)
