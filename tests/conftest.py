@@ -186,7 +186,7 @@ def bot(database_url: str, slack_stub: SlackStub, clock: FrozenClock) -> Iterato
     runtime = Runtime.create(settings, clock=clock)
     server = Server(make_wsgi_app(build_bolt_app(runtime), runtime), "127.0.0.1", 0).start_in_background()
     try:
-        sender = SlackSender(server.url + EVENTS_PATH)
+        sender = SlackSender(server.url + EVENTS_PATH, response_url=slack_stub.response_url)
         yield BotUnderTest(url=server.url, slack=sender, stub=slack_stub, rt=runtime)
     finally:
         server.shutdown()

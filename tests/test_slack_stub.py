@@ -453,3 +453,14 @@ def test_reset_rewinds_to_the_seeded_world(stub: SlackStub, client: WebClient) -
     with pytest.raises(SlackApiError) as gone:
         client.conversations_info(channel="C1")
     assert slack_error(gone) == "channel_not_found"
+
+
+def test_response_url_records_what_respond_sends(stub: SlackStub) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    reply = WebhookClient(stub.response_url).send(text="only you can see this", response_type="ephemeral")
+    assert reply.status_code == 200
+    got = stub.wait_for_response(lambda r: r.get("response_type") == "ephemeral")
+    assert got["text"] == "only you can see this"
+    with pytest.raises(TimeoutError):
+        stub.wait_for_response(lambda r: r.get("text") == "never sent", timeout=0.1)

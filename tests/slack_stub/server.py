@@ -14,6 +14,7 @@ changed the state it describes.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from typing import Any
 
 from tests.slack_stub import api_directory, api_messages, api_surfaces
 from tests.slack_stub.state import Ctx, Env, Ids, State, Upload, format_ts, ts_key
-from tests.slack_stub.transport import API_PREFIX, StubServer
+from tests.slack_stub.transport import API_PREFIX, RESPONSE_PREFIX, StubServer
 from tests.slack_stub.wire import Args, Call, SlackError
 
 HANDLERS = {**api_directory.HANDLERS, **api_messages.HANDLERS, **api_surfaces.HANDLERS}
@@ -70,6 +71,7 @@ class SlackStub:
         self._calls: list[Call] = []
         self._upload_calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
+        self._responses: list[dict[str, Any]] = []
         self._server: StubServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,6 +113,30 @@ class SlackStub:
     def url(self) -> str:
         """The WebClient base_url (SLACK_API_URL): "http://127.0.0.1:PORT/api/"."""
         return self.root + API_PREFIX.lstrip("/")
+
+    @property
+    def response_url(self) -> str:
+        """Where signed slash commands and interactions tell the app to respond()."""
+        return self.root + RESPONSE_PREFIX.lstrip("/") + "hook"
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        """JSON bodies POSTed to response_url, in arrival order."""
+        with self._lock:
+            return copy.deepcopy(self._responses)
+
+    def wait_for_response(
+        self, predicate: Callable[[dict[str, Any]], bool] | None = None, *, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """Block until a response_url POST that matches arrives (or has arrived)."""
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: next((r for r in self._responses if predicate is None or predicate(r)), None),
+                timeout=timeout,
+            )
+            if found is None:
+                raise TimeoutError(f"no matching response_url POST within {timeout}s: {self._responses}")
+            return copy.deepcopy(found)
 
     # ---- seeding -------------------------------------------------------------------------
 
@@ -312,6 +338,7 @@ class SlackStub:
             self._calls.clear()
             self._upload_calls.clear()
             self._faults.clear()
+            self._responses.clear()
 
     # ---- answering -----------------------------------------------------------------------
 
@@ -359,6 +386,16 @@ class SlackStub:
             return 200, handler(ctx, Args(copy.deepcopy(args))), {}
         except SlackError as e:
             return 200, e.body(), {}
+
+    def _answer_response_url(self, key: str, body: bytes) -> int:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return 400
+        with self._changed:
+            self._responses.append({"key": key, **payload})
+            self._changed.notify_all()
+        return 200
 
     def _answer_upload(self, file_id: str, content: bytes, call: dict[str, Any]) -> int:
         with self._changed:

@@ -16,6 +16,8 @@ from tests.slack_stub.wire import Call, FilePart, parse_arguments
 
 API_PREFIX = "/api/"
 UPLOAD_PREFIX = "/upload/v1/"
+# Slash commands and interactions carry a response_url; Bolt's respond() POSTs JSON to it.
+RESPONSE_PREFIX = "/response/"
 
 
 class Answerer(Protocol):
@@ -32,6 +34,8 @@ class Answerer(Protocol):
     ) -> Call: ...
 
     def _answer_upload(self, file_id: str, content: bytes, call: dict[str, Any]) -> int: ...
+
+    def _answer_response_url(self, key: str, body: bytes) -> int: ...
 
 
 def _upload_bytes(body: bytes, content_type: str) -> bytes:
@@ -76,6 +80,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             content = _upload_bytes(body, content_type)
             status = stub._answer_upload(parts.path.removeprefix(UPLOAD_PREFIX), content, call)
             self._send(status, f"OK - {len(body)}".encode() if status == 200 else b"Not Found", "text/plain")
+            return
+        if parts.path.startswith(RESPONSE_PREFIX) and self.command == "POST":
+            status = stub._answer_response_url(parts.path.removeprefix(RESPONSE_PREFIX), body)
+            self._send(status, b"ok" if status == 200 else b"invalid_payload", "text/plain")
             return
         if not parts.path.startswith(API_PREFIX):
             self._send(404, b"Not Found", "text/plain")
