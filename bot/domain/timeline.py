@@ -1,0 +1,366 @@
+"""Captured Slack messages + emoji marks → an ordered UTC timeline, its phases and durations.
+
+Pure: no Slack client, no database, no wall clock. Every datetime it returns is aware UTC.
+
+How a message gets onto the timeline:
+- Reactions mark it (`DEFAULT_EMOJI_MARKS`, configurable); a pinned message is a key event.
+- The curated timeline holds marked and key messages; `include_all=True` adds every other
+  human message. Unmarked bot/integration messages stay off even then: they are on the
+  timeline only when someone marked them (a marked alert is an event, the rest is noise).
+- Deleted messages, tombstones and system messages (joins, topic changes, pins…) never are.
+- A marked or key message that states a clock time ("rolled back at 20:58 UTC") is placed at
+  that time; a time without a zone is read in the author's Slack time zone, else `default_tz`.
+  Everything else sits at its posting time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.clock_times import stated_time
+
+
+class Mark(StrEnum):
+    IMPACT_START = "impact_start"
+    DETECTION = "detection"
+    ACKNOWLEDGMENT = "acknowledgment"
+    MITIGATION = "mitigation"
+    RESOLUTION = "resolution"
+    KEY_EVENT = "key_event"
+
+
+PHASES: tuple[Mark, ...] = (
+    Mark.IMPACT_START,
+    Mark.DETECTION,
+    Mark.ACKNOWLEDGMENT,
+    Mark.MITIGATION,
+    Mark.RESOLUTION,
+)
+
+DEFAULT_EMOJI_MARKS: Mapping[str, Mark] = MappingProxyType(
+    {
+        "boom": Mark.IMPACT_START,
+        "rotating_light": Mark.DETECTION,
+        "eyes": Mark.ACKNOWLEDGMENT,
+        "adhesive_bandage": Mark.MITIGATION,
+        "white_check_mark": Mark.RESOLUTION,
+        "pushpin": Mark.KEY_EVENT,
+    }
+)
+
+# Slack's own bookkeeping messages: never events, whatever reactions they carry.
+SYSTEM_SUBTYPES: frozenset[str] = frozenset(
+    {
+        "channel_join",
+        "channel_leave",
+        "channel_topic",
+        "channel_purpose",
+        "channel_name",
+        "channel_archive",
+        "channel_unarchive",
+        "pinned_item",
+        "unpinned_item",
+        "group_join",
+        "group_leave",
+        "bot_add",
+        "bot_remove",
+    }
+)
+# What Slack leaves behind when a thread parent is deleted; treated exactly like a deleted message.
+TOMBSTONE_SUBTYPE = "tombstone"
+BOT_SUBTYPE = "bot_message"
+
+_MARK_ORDER: Mapping[Mark, int] = MappingProxyType({mark: i for i, mark in enumerate(Mark)})
+_VALID_MARKS = ", ".join(mark.value for mark in Mark)
+_EMOJI_NAME = re.compile(r"[^\s:=,]+")
+_TS = re.compile(r"([0-9]{1,11})(?:\.([0-9]{1,6}))?")  # ASCII digits only
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NO_NAMES: Mapping[str, str] = MappingProxyType({})
+
+
+def _emoji_name(name: str) -> str:
+    """`:Eyes::skin-tone-2:` → `eyes`: colons, case and skin tone do not change what a reaction means."""
+    return name.strip().strip(":").partition("::")[0].lower()
+
+
+def parse_emoji_marks(spec: str) -> dict[str, Mark]:
+    """`"boom=impact_start,fire=impact_start,eyes=acknowledgment"` → `{"boom": Mark.IMPACT_START, …}`.
+
+    Several emoji may share a mark; one emoji may not mean two marks. Spaces, colons around emoji
+    names and a trailing comma are forgiven. Raises ValueError naming the bad part.
+    """
+    marks: dict[str, Mark] = {}
+    for raw in spec.split(","):
+        part = raw.strip()
+        if not part:
+            continue
+        emoji_part, sep, mark_part = part.partition("=")
+        emoji = _emoji_name(emoji_part)
+        mark_name = mark_part.strip().lower()
+        if not sep or not mark_name or not _EMOJI_NAME.fullmatch(emoji):
+            raise ValueError(
+                f"Emoji marks: {part!r} is not emoji=mark (e.g. 'boom=impact_start'). "
+                f"Valid marks: {_VALID_MARKS}."
+            )
+        try:
+            mark = Mark(mark_name)
+        except ValueError:
+            raise ValueError(
+                f"Emoji marks: {part!r} names an unknown mark {mark_name!r}. Valid marks: {_VALID_MARKS}."
+            ) from None
+        if marks.get(emoji, mark) != mark:
+            raise ValueError(
+                f"Emoji marks: {part!r} maps :{emoji}: again; it already means {marks[emoji].value}."
+            )
+        marks[emoji] = mark
+    if not marks:
+        raise ValueError(
+            f"Emoji marks: {spec!r} maps no emoji (e.g. 'boom=impact_start'). Valid marks: {_VALID_MARKS}."
+        )
+    return marks
+
+
+def ts_to_datetime(ts: str) -> datetime:
+    """Slack ts `"1718000000.123456"` → aware UTC datetime, exact to the microsecond."""
+    match = _TS.fullmatch(ts)
+    if match is None:
+        raise ValueError(f"{ts!r} is not a Slack ts like '1718000000.123456'")
+    seconds, fraction = match.groups()
+    micros = int((fraction or "").ljust(6, "0"))
+    return _EPOCH + timedelta(seconds=int(seconds), microseconds=micros)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    display_name: str
+    tz: str | None = None  # IANA name, e.g. "America/New_York"
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedMessage:
+    ts: str
+    text: str
+    user_id: str | None = None
+    author_name: str | None = None  # for bots and integrations that post without a user
+    thread_ts: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    reactions: frozenset[str] = frozenset()  # emoji names; "eyes::skin-tone-2" counts as "eyes"
+    pinned: bool = False
+    files: tuple[str, ...] = ()
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    at: datetime  # when it happened: the stated time if the message states one, else posted_at
+    posted_at: datetime
+    ts: str
+    thread_ts: str | None
+    user: str  # display name of the author
+    text: str  # readable: mentions, channels and links resolved, entities unescaped
+    marks: tuple[Mark, ...]  # in Mark order; KEY_EVENT last
+    stated: bool  # True when `at` comes from a time stated in the text
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    time_to_detect: timedelta | None
+    time_to_acknowledge: timedelta | None
+    time_to_mitigate: timedelta | None
+    time_to_resolve: timedelta | None
+    duration: timedelta | None
+
+
+def _between(start: datetime | None, end: datetime | None) -> timedelta | None:
+    return end - start if start is not None and end is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    channel: str  # name without '#'
+    phases: Mapping[Mark, datetime | None]  # exactly the PHASES keys
+    entries: tuple[Entry, ...]  # by event time, then posting time, then ts
+
+    @property
+    def durations(self) -> Durations:
+        """Detect is measured from impact start, the rest from detection; the overall duration from
+        impact start, or from detection when nobody marked the start. A missing end → None."""
+        impact = self.phases.get(Mark.IMPACT_START)
+        detection = self.phases.get(Mark.DETECTION)
+        return Durations(
+            time_to_detect=_between(impact, detection),
+            time_to_acknowledge=_between(detection, self.phases.get(Mark.ACKNOWLEDGMENT)),
+            time_to_mitigate=_between(detection, self.phases.get(Mark.MITIGATION)),
+            time_to_resolve=_between(detection, self.phases.get(Mark.RESOLUTION)),
+            duration=_between(impact or detection, self.phases.get(Mark.RESOLUTION)),
+        )
+
+
+# One pass over the text: a Slack token `<…>` or one of the three entities Slack escapes.
+_TOKEN = re.compile(r"<([^<>]*)>|&(?:amp|lt|gt);")
+_BROADCASTS = frozenset({"here", "channel", "everyone"})
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class _Readable:
+    """Renders message texts for one set of users and channels; each distinct token is resolved
+    once per build, which keeps 10,000 messages cheap."""
+
+    def __init__(self, users: Mapping[str, UserInfo], channel_names: Mapping[str, str]) -> None:
+        self.users = users
+        self.channel_names = channel_names
+        self.memo: dict[str, str] = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+
+    def __call__(self, text: str) -> str:
+        if "<" not in text and "&" not in text:
+            return text
+        return _TOKEN.sub(self._token, text)
+
+    def _token(self, match: re.Match[str]) -> str:
+        key = match.group()
+        shown = self.memo.get(key)
+        if shown is None:
+            shown = self.memo[key] = self._resolve(match.group(1))
+        return shown
+
+    def _resolve(self, content: str) -> str:
+        target, _, label = content.partition("|")
+        label = _unescape(label)
+        if target.startswith("@"):
+            user = self.users.get(target[1:])
+            return "@" + ((user.display_name if user else "") or label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or self.channel_names.get(target[1:]) or target[1:])
+        if target.startswith("!"):
+            kind = target[1:].partition("^")[0]
+            if kind in _BROADCASTS:
+                return "@" + kind
+            if kind == "subteam":
+                return label if label.startswith("@") else "@" + (label or "group")
+            return label or kind  # <!date^…|fallback> and anything newer: Slack's own fallback text
+        url = _unescape(target)
+        if url.startswith("mailto:") and label in ("", url[len("mailto:") :]):
+            return url[len("mailto:") :]
+        if not label or label == url:
+            return url
+        return f"{label} ({url})"
+
+
+def readable_text(
+    text: str, users: Mapping[str, UserInfo], channel_names: Mapping[str, str] = _NO_NAMES
+) -> str:
+    """Slack's wire format → what a reader sees: `<@U1>` → `@Ana`, `<#C1|inc>` → `#inc`,
+    `<https://x|docs>` → `docs (https://x)`, `<!here>` → `@here`, `&lt;` → `<`. A user's current
+    display name wins over the label in the token; a channel's label wins over `channel_names`."""
+    return _Readable(users, channel_names)(text)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None  # not an IANA name this machine knows: the caller falls back to the default
+
+
+def _author(message: CapturedMessage, users: Mapping[str, UserInfo]) -> str:
+    user = users.get(message.user_id) if message.user_id else None
+    return (user.display_name if user else "") or message.author_name or message.user_id or "unknown"
+
+
+def _is_bot(message: CapturedMessage) -> bool:
+    return message.subtype == BOT_SUBTYPE or bool(message.bot_id)
+
+
+def _marks(message: CapturedMessage, emoji_marks: Mapping[str, Mark]) -> tuple[Mark, ...]:
+    if not message.reactions and not message.pinned:
+        return ()
+    found = {emoji_marks[name] for name in map(_emoji_name, message.reactions) if name in emoji_marks}
+    if message.pinned:
+        found.add(Mark.KEY_EVENT)
+    return tuple(sorted(found, key=_MARK_ORDER.__getitem__))
+
+
+def _stated_at(
+    message: CapturedMessage, posted_at: datetime, users: Mapping[str, UserInfo], default_tz: tzinfo
+) -> datetime | None:
+    user = users.get(message.user_id) if message.user_id else None
+    tz = (_zone(user.tz) if user and user.tz else None) or default_tz
+    try:
+        # The text as posted: stated_time itself ignores Slack markup and URLs.
+        at = stated_time(message.text, posted_at, tz)
+    except (ValueError, OverflowError):
+        return None  # an unreadable time is no time: the entry sits at its posting time
+    if at is None:
+        return None
+    return at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _entry_text(message: CapturedMessage, readable: _Readable) -> str:
+    text = readable(message.text).strip()
+    if message.files:
+        attached = f"(attached: {', '.join(message.files)})"
+        text = f"{text} {attached}" if text else attached
+    return text
+
+
+def build_timeline(
+    channel: str,
+    messages: Iterable[CapturedMessage],
+    users: Mapping[str, UserInfo],
+    *,
+    emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
+    default_tz: tzinfo = UTC,
+    include_all: bool = False,
+    channel_names: Mapping[str, str] = _NO_NAMES,
+) -> Timeline:
+    """The timeline of one channel. Messages may come in any order; when a ts appears more than
+    once the last capture wins (it is the newer state). Raises ValueError on a malformed ts."""
+    by_emoji = {_emoji_name(name): Mark(mark) for name, mark in emoji_marks.items()}
+    latest: dict[str, CapturedMessage] = {}
+    for message in messages:
+        latest[message.ts] = message
+
+    readable = _Readable(users, channel_names)
+    entries: list[Entry] = []
+    for message in latest.values():
+        if message.deleted or message.subtype == TOMBSTONE_SUBTYPE or message.subtype in SYSTEM_SUBTYPES:
+            continue
+        marks = _marks(message, by_emoji)
+        if not marks and (not include_all or _is_bot(message)):
+            continue
+        posted_at = ts_to_datetime(message.ts)
+        at = _stated_at(message, posted_at, users, default_tz) if marks else None
+        entries.append(
+            Entry(
+                at=at or posted_at,
+                posted_at=posted_at,
+                ts=message.ts,
+                thread_ts=message.thread_ts,
+                user=_author(message, users),
+                text=_entry_text(message, readable),
+                marks=marks,
+                stated=at is not None,
+            )
+        )
+    entries.sort(key=lambda e: (e.at, e.posted_at, e.ts))
+
+    phases: dict[Mark, datetime | None] = dict.fromkeys(PHASES)
+    for entry in entries:  # sorted, so the first entry carrying a mark is the earliest
+        for mark in entry.marks:
+            if mark in phases and phases[mark] is None:
+                phases[mark] = entry.at
+    return Timeline(channel=channel.strip().lstrip("#"), phases=phases, entries=tuple(entries))

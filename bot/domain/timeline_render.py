@@ -1,0 +1,188 @@
+"""A Timeline → plain text (CLI), Markdown (the postmortem document) and a stable JSON shape.
+
+Pure. All times are printed in UTC. Durations are truncated to whole minutes (see
+`format_duration`); JSON durations are whole seconds, truncated toward zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline
+
+PHASE_LABELS: Mapping[Mark, str] = {
+    Mark.IMPACT_START: "Impact start",
+    Mark.DETECTION: "Detection",
+    Mark.ACKNOWLEDGMENT: "Acknowledgment",
+    Mark.MITIGATION: "Mitigation",
+    Mark.RESOLUTION: "Resolution",
+    Mark.KEY_EVENT: "Key event",
+}
+
+# (Durations attribute, label), in the order a postmortem reads them.
+DURATION_LABELS: tuple[tuple[str, str], ...] = (
+    ("time_to_detect", "Time to detect"),
+    ("time_to_acknowledge", "Time to acknowledge"),
+    ("time_to_mitigate", "Time to mitigate"),
+    ("time_to_resolve", "Time to resolve"),
+    ("duration", "Duration"),
+)
+
+
+def format_duration(td: timedelta) -> str:
+    """`47m`, `2h 14m`, `1d 3h 5m`; zero units are left out (`2h`, `1d 5m`).
+
+    Truncated to whole minutes, so anything under a minute reads `0m`; negative durations (a
+    phase marked before the one it is measured from) keep their sign: `-5m`.
+    """
+    minutes = int(td / timedelta(minutes=1))  # toward zero: -30 s is "0m", not "-0m"
+    if minutes < 0:
+        return "-" + format_duration(timedelta(minutes=-minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
+    return " ".join(parts) or "0m"
+
+
+def hhmm(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%H:%M")
+
+
+def utc_date(at: datetime) -> date:
+    return at.astimezone(UTC).date()
+
+
+def utc_minute(at: datetime) -> str:
+    """`2025-03-15 19:14`."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def json_time(at: datetime) -> str:
+    """`2025-03-15T19:14:05Z`: seconds precision, always UTC, always a 4-digit year."""
+    return at.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def emoji_for(mark: Mark, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str | None:
+    """The first emoji the map assigns to `mark`, without colons; None when none does."""
+    return next((emoji for emoji, m in emoji_marks.items() if m == mark), None)
+
+
+def missing_phase(mark: Mark, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str:
+    emoji = emoji_for(mark, emoji_marks)
+    if emoji is None:
+        return "missing — no emoji is mapped to it"
+    return f"missing — mark it with :{emoji}:"
+
+
+def marks_label(marks: tuple[Mark, ...]) -> str:
+    """`[detection, key event]`, or "" for an unmarked entry."""
+    return f"[{', '.join(PHASE_LABELS[m].lower() for m in marks)}]" if marks else ""
+
+
+def stated_note(entry: Entry) -> str:
+    """`(stated; posted 15:40)` for an entry placed at a time its text states; the posting date is
+    added when it differs from the event's."""
+    if not entry.stated:
+        return ""
+    same_day = utc_date(entry.posted_at) == utc_date(entry.at)
+    posted = hhmm(entry.posted_at) if same_day else utc_minute(entry.posted_at)
+    return f"(stated; posted {posted})"
+
+
+def _text_line(entry: Entry) -> str:
+    lines = entry.text.splitlines() or [""]
+    body = "\n" + " " * 9  # continuation lines align under the text
+    suffix = "  ".join(part for part in (marks_label(entry.marks), stated_note(entry)) if part)
+    text = body.join(lines)
+    return f"{hhmm(entry.at)}  {entry.user}  {text}" + (f"  {suffix}" if suffix else "")
+
+
+def render_text(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str:
+    """The CLI view: header, phases, durations, then entries with a date line per UTC day."""
+    width = max(len(label) for label in PHASE_LABELS.values())
+    out = [f"Timeline of #{t.channel} (all times UTC)", "", "Phases"]
+    for mark in PHASES:
+        at = t.phases.get(mark)
+        out.append(
+            f"  {PHASE_LABELS[mark]:<{width}}  {utc_minute(at) if at else missing_phase(mark, emoji_marks)}"
+        )
+    out += ["", "Durations"]
+    durations = t.durations
+    dwidth = max(len(label) for _, label in DURATION_LABELS)
+    for attr, label in DURATION_LABELS:
+        td: timedelta | None = getattr(durations, attr)
+        out.append(f"  {label:<{dwidth}}  {format_duration(td) if td is not None else 'unknown'}")
+    out += ["", f"Entries ({len(t.entries)})"]
+    if not t.entries:
+        out.append("  (none: mark messages with emoji reactions to build the timeline)")
+    day: date | None = None
+    for entry in t.entries:
+        if utc_date(entry.at) != day:
+            day = utc_date(entry.at)
+            out.append(day.isoformat())
+        out.append(_text_line(entry))
+    return "\n".join(out) + "\n"
+
+
+def md_cell(text: str) -> str:
+    """Safe inside a Markdown table cell: one line, no column breaks, no raw HTML (`<` becomes
+    `&lt;`; a lone `>` or `&` is harmless mid-cell and stays readable in the raw file)."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return "<br>".join(text.splitlines())
+
+
+def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str:
+    """Phases table, durations list and the `| Time (UTC) | Event | Source |` table."""
+    out = [f"## Timeline of #{md_cell(t.channel)}", "", "All times are UTC.", "", "### Phases", ""]
+    out += ["| Phase | Time (UTC) |", "|---|---|"]
+    for mark in PHASES:
+        at = t.phases.get(mark)
+        shown = utc_minute(at) if at else f"_{missing_phase(mark, emoji_marks)}_"
+        out.append(f"| {PHASE_LABELS[mark]} | {shown} |")
+    out += ["", "### Durations", ""]
+    durations = t.durations
+    for attr, label in DURATION_LABELS:
+        td: timedelta | None = getattr(durations, attr)
+        out.append(f"- {label}: {format_duration(td) if td is not None else 'unknown'}")
+    out += ["", "### Timeline", "", "| Time (UTC) | Event | Source |", "|---|---|---|"]
+    day: date | None = None
+    for entry in t.entries:
+        time = hhmm(entry.at) if utc_date(entry.at) == day else utc_minute(entry.at)
+        day = utc_date(entry.at)
+        event = md_cell(entry.text)
+        if entry.marks:
+            event += f" **{md_cell(marks_label(entry.marks))}**"
+        if entry.stated:
+            event += f" _{stated_note(entry)}_"
+        out.append(f"| {time} | {event} | {md_cell(entry.user)} |")
+    return "\n".join(out) + "\n"
+
+
+def _seconds(td: timedelta | None) -> int | None:
+    return None if td is None else int(td / timedelta(seconds=1))
+
+
+def timeline_json(t: Timeline) -> dict[str, Any]:
+    """The stable machine-readable shape; every time is `YYYY-MM-DDTHH:MM:SSZ`."""
+    durations = t.durations
+    return {
+        "channel": t.channel,
+        "phases": {
+            mark.value: (json_time(at) if (at := t.phases.get(mark)) is not None else None) for mark in PHASES
+        },
+        "durations_s": {attr: _seconds(getattr(durations, attr)) for attr, _ in DURATION_LABELS},
+        "entries": [
+            {
+                "at": json_time(e.at),
+                "posted_at": json_time(e.posted_at),
+                "ts": e.ts,
+                "thread_ts": e.thread_ts,
+                "user": e.user,
+                "text": e.text,
+                "marks": [m.value for m in e.marks],
+            }
+            for e in t.entries
+        ],
+    }
