@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
+from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline
+from bot.domain.timeline_render import (
+    DURATION_LABELS,
+    PHASE_LABELS,
+    format_duration,
+    hhmm,
+    marks_label,
+    missing_phase,
+    stated_note,
+    utc_date,
+    utc_minute,
+)
 from bot.slack.ids import COMMAND
 
 Block = dict[str, Any]
@@ -63,3 +77,123 @@ def home_view(usages: Sequence[tuple[str, str]]) -> dict[str, Any]:
             section(usage_lines(usages)),
         ],
     }
+
+
+# --- /postmortem timeline ------------------------------------------------------------------------
+
+_PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
+# A URL in already-escaped text: stops at whitespace, at an escaped < or >, and at "|".
+_ESCAPED_URL = re.compile(r"https?://(?:(?!&lt;|&gt;)[^\s|])+")
+_URL_TAIL = ".,;:!?'\""
+
+
+def _slack_len(text: str) -> int:
+    """Length as Slack counts it, conservatively: UTF-16 code units (an emoji counts twice)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, budget: int) -> str:
+    """At most `budget` Slack characters of already-escaped mrkdwn, never ending inside `&amp;`."""
+    if _slack_len(text) <= budget:
+        return text
+    budget = max(budget - 1, 0)  # room for the ellipsis
+    cut = text[:budget]
+    while _slack_len(cut) > budget:
+        cut = cut[: len(cut) - (_slack_len(cut) - budget)]
+    return _PARTIAL_ENTITY.sub("", cut) + "…"
+
+
+def _link(match: re.Match[str]) -> str:
+    url = match.group()
+    while url[-1] in _URL_TAIL or (url[-1] == ")" and url.count("(") < url.count(")")):
+        url = url[:-1]
+    return f"<{url}>{match.group()[len(url) :]}"
+
+
+def _timeline_line(entry: Entry) -> str:
+    """One entry as a mrkdwn line that always fits a section: a long text is cut with "…".
+
+    Sections holding user text are `verbatim`, so Slack parses nothing in them: an "@here" quoted
+    from the incident cannot ping anyone. URLs are therefore made links explicitly."""
+    prefix = f"`{hhmm(entry.at)}` *{mrkdwn_escape(entry.user)}* "
+    notes = [f"_{label}_" for label in (marks_label(entry.marks), stated_note(entry)) if label]
+    suffix = (" " + " ".join(notes)) if notes else ""
+    budget = SECTION_TEXT_LIMIT - _slack_len(prefix) - _slack_len(suffix)
+    text = _cut(mrkdwn_escape(entry.text), max(budget, 0))
+    linked = _ESCAPED_URL.sub(_link, text.removesuffix("…")) + ("…" if text.endswith("…") else "")
+    if _slack_len(linked) <= budget:  # a cut URL is still linked; it may just lead nowhere
+        text = linked
+    return _cut(prefix + text + suffix, SECTION_TEXT_LIMIT)
+
+
+def _verbatim_section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
+
+
+def timeline_messages(
+    t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS
+) -> list[list[Block]]:
+    """`/postmortem timeline` as one or more messages, each within Slack's limits (50 blocks, 3000
+    characters a section, 150 a header). The first message carries the header, phases and
+    durations; entries follow in sections of whole lines, with a context line per UTC date. A
+    message that continues the timeline opens with the channel and the date it continues."""
+    phases: list[str] = []
+    for mark in PHASES:
+        at = t.phases.get(mark)
+        shown = f"{utc_minute(at)} UTC" if at else f"_{missing_phase(mark, emoji_marks)}_"
+        phases.append(f"*{PHASE_LABELS[mark]}*  {shown}")
+    durations = t.durations
+    spans: list[str] = []
+    for attr, label in DURATION_LABELS:
+        td: timedelta | None = getattr(durations, attr)
+        spans.append(f"*{label}*  {format_duration(td) if td is not None else '_unknown_'}")
+    header = _cut(f"Timeline of #{t.channel}", HEADER_TEXT_LIMIT)
+    messages: list[list[Block]] = [
+        [
+            {"type": "header", "text": {"type": "plain_text", "text": header}},
+            section("*Phases* (UTC)\n" + "\n".join(phases)),
+            section("*Durations*\n" + "\n".join(spans)),
+            {"type": "divider"},
+        ]
+    ]
+    if not t.entries:
+        messages[0].append(
+            section("_No entries yet: mark messages in the channel with emoji reactions to build it._")
+        )
+        return messages
+
+    day: date | None = None
+    lines: list[str] = []
+    size = 0
+
+    def day_context(d: date) -> Block:
+        return context(f"*{d.isoformat()}* (UTC)")
+
+    def add(block: Block) -> None:
+        if len(messages[-1]) >= BLOCKS_PER_MESSAGE:
+            opener = f"#{mrkdwn_escape(t.channel)} timeline, continued"
+            starts_day = block.get("type") == "context"
+            messages.append([context(opener) if starts_day else context(f"{opener} · *{day}* (UTC)")])
+        messages[-1].append(block)
+
+    def flush() -> None:
+        nonlocal size
+        if lines:
+            add(_verbatim_section("\n".join(lines)))
+            lines.clear()
+            size = 0
+
+    for entry in t.entries:
+        if utc_date(entry.at) != day:
+            flush()
+            day = utc_date(entry.at)
+            add(day_context(day))
+        line = _timeline_line(entry)
+        length = _slack_len(line) + (1 if lines else 0)
+        if size + length > SECTION_TEXT_LIMIT:
+            flush()
+            length = _slack_len(line)
+        lines.append(line)
+        size += length
+    flush()
+    return messages
