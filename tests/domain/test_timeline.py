@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -701,7 +699,8 @@ def test_properties(messages: list[CapturedMessage], include_all: bool, default_
     assert curated.phases == t.phases
 
 
-def test_ten_thousand_messages_are_fast() -> None:
+def test_ten_thousand_messages_all_make_it_in_order() -> None:
+    """Size, not speed: bench/bench_timeline.py measures the time."""
     messages = []
     for i in range(10_000):
         reactions = frozenset({"eyes"}) if i % 10 == 0 else frozenset()
@@ -716,14 +715,6 @@ def test_ten_thousand_messages_are_fast() -> None:
                 thread_ts=None if i % 3 else f"{1_742_000_000}.000000",
             )
         )
-    best = min(_timed(messages) for _ in range(5))  # best of 5: other processes share the machine
-    assert best < 0.5, f"10,000 messages took {best:.3f}s"
-
-
-def _timed(messages: list[CapturedMessage]) -> float:
-    gc.collect()
-    start = time.perf_counter()
     t = build_timeline("inc", messages, USERS, include_all=True)
-    elapsed = time.perf_counter() - start
     assert len(t.entries) == 10_000
-    return elapsed
+    assert [e.at for e in t.entries] == sorted(e.at for e in t.entries)
