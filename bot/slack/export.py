@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.domain.capture import NewMessage, message_from_slack, user_from_slack
 from bot.domain.errors import UserError
 from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
 
@@ -28,8 +29,6 @@ USERS_FILE = "users.json"
 CHANNELS_FILE = "channels.json"
 OPTIONAL_CHANNEL_FILES = ("groups.json", "mpims.json")
 _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
-# Slack writes the stub of a deleted thread parent with this subtype.
-_TOMBSTONE = "tombstone"
 
 
 class ExportError(UserError):
@@ -40,9 +39,14 @@ class ExportError(UserError):
 class ExportedChannel:
     id: str
     name: str
-    messages: tuple[CapturedMessage, ...]  # by ts, each ts once
+    records: tuple[NewMessage, ...]  # by ts, each ts once; what an import stores
     users: Mapping[str, UserInfo]
     channel_names: Mapping[str, str]  # id → name, for every channel the export lists
+
+    @property
+    def messages(self) -> tuple[CapturedMessage, ...]:
+        """The records as the timeline builder takes them."""
+        return tuple(record.captured() for record in self.records)
 
 
 class _Source:
@@ -129,70 +133,11 @@ def _list_of_objects(source: _Source, name: str) -> list[dict[str, Any]]:
     return data
 
 
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _user_info(raw: Mapping[str, Any]) -> UserInfo:
-    profile = raw.get("profile")
-    profile = profile if isinstance(profile, dict) else {}
-    name = (
-        _str(profile.get("display_name"))
-        or _str(profile.get("real_name"))
-        or _str(raw.get("real_name"))
-        or _str(raw.get("name"))
-        or str(raw.get("id"))
-    )
-    return UserInfo(display_name=name, tz=_str(raw.get("tz")))
-
-
-def _author_name(raw: Mapping[str, Any]) -> str | None:
-    """Who posted a message that has no user in users.json: bots, integrations, Slack Connect guests."""
-    profile = raw.get("user_profile")
-    profile = profile if isinstance(profile, dict) else {}
-    bot = raw.get("bot_profile")
-    bot = bot if isinstance(bot, dict) else {}
-    return (
-        _str(profile.get("display_name"))
-        or _str(profile.get("real_name"))
-        or _str(raw.get("username"))
-        or _str(bot.get("name"))
-    )
-
-
-def _message(raw: Mapping[str, Any], where: str) -> CapturedMessage:
-    ts = raw.get("ts")
-    if not isinstance(ts, str):
-        raise ExportError(f"{where}: a message has no ts (text: {str(raw.get('text', ''))[:60]!r}).")
+def _message(raw: Mapping[str, Any], where: str) -> NewMessage:
     try:
-        ts_to_datetime(ts)
+        return message_from_slack(raw)
     except ValueError as exc:
-        raise ExportError(f"{where}: message ts {ts!r} is not a Slack timestamp.") from exc
-    reactions = raw.get("reactions")
-    files = raw.get("files")
-    subtype = _str(raw.get("subtype"))
-    text = raw.get("text")
-    return CapturedMessage(
-        ts=ts,
-        text=text if isinstance(text, str) else "",
-        user_id=_str(raw.get("user")),
-        author_name=_author_name(raw),
-        thread_ts=_str(raw.get("thread_ts")),
-        subtype=subtype,
-        bot_id=_str(raw.get("bot_id")),
-        reactions=frozenset(
-            r["name"] for r in reactions or () if isinstance(r, dict) and isinstance(r.get("name"), str)
-        )
-        if isinstance(reactions, list)
-        else frozenset(),
-        pinned=bool(raw.get("pinned_to")),
-        files=tuple(
-            name
-            for f in (files if isinstance(files, list) else ())
-            if isinstance(f, dict) and (name := _str(f.get("name")) or _str(f.get("title")))
-        ),
-        deleted=subtype == _TOMBSTONE,
-    )
+        raise ExportError(f"{where}: {exc}.") from exc
 
 
 def _find_channel(source: _Source, wanted: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -237,7 +182,7 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
         found, channel_names = _find_channel(source, channel)
         name = str(found["name"])
         users = {
-            str(raw["id"]): _user_info(raw)
+            str(raw["id"]): user_from_slack(raw)
             for raw in _list_of_objects(source, USERS_FILE)
             if isinstance(raw.get("id"), str)
         }
@@ -247,7 +192,7 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
                 f"{source.describe(name)}: missing. channels.json lists #{name}, but the export has "
                 "no folder of its messages (was it left out of the export?)."
             )
-        messages: dict[str, CapturedMessage] = {}
+        messages: dict[str, NewMessage] = {}
         for day in sorted(f for f in source.list_dir(folder) if _DAY_FILE.fullmatch(f)):
             where = f"{folder}/{day}"
             for raw in _list_of_objects(source, where):
@@ -259,7 +204,7 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
     return ExportedChannel(
         id=str(found.get("id", "")),
         name=name,
-        messages=tuple(ordered),
+        records=tuple(ordered),
         users=users,
         channel_names=channel_names,
     )

@@ -266,7 +266,7 @@ def test_an_empty_folder_is_not_an_export(tmp_path: Path) -> None:
         (
             f"{INC}/2025-03-15.json",
             '[{"ts": "yesterday"}]',
-            rf"{INC}/2025-03-15\.json: message ts 'yesterday'",
+            rf"{INC}/2025-03-15\.json: 'yesterday' is not a Slack ts",
         ),
         ("users.json", b"\xff\xfe[]".decode("latin-1"), r"users\.json: invalid JSON|users\.json: not UTF-8"),
     ],

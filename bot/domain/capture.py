@@ -1,0 +1,143 @@
+"""Slack's JSON for messages and users → the plain records the bot keeps.
+
+One parser for every way a message arrives: an Events API delivery, a conversations.history or
+conversations.replies page, and a Slack export file. Tolerant of missing and odd fields (Slack
+omits what is empty), strict only about `ts`, the key everything hangs on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
+
+TOMBSTONE_SUBTYPE = "tombstone"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message as read from Slack, with what storage needs beyond the timeline's view of it."""
+
+    ts: str
+    text: str = ""
+    user_id: str | None = None
+    author_name: str | None = None
+    thread_ts: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    files: tuple[str, ...] = ()
+    pinned: bool = False
+    reply_count: int = 0
+    edited_at: datetime | None = None
+    # emoji name → who reacted; None when the source says nothing about reactions
+    reactions: Mapping[str, tuple[str, ...]] | None = None
+
+    def captured(self) -> CapturedMessage:
+        return CapturedMessage(
+            ts=self.ts,
+            text=self.text,
+            user_id=self.user_id,
+            author_name=self.author_name,
+            thread_ts=self.thread_ts if self.thread_ts != self.ts else None,
+            subtype=self.subtype,
+            bot_id=self.bot_id,
+            reactions=frozenset(self.reactions or ()),
+            pinned=self.pinned,
+            files=self.files,
+            deleted=self.subtype == TOMBSTONE_SUBTYPE,
+        )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def author_name(raw: Mapping[str, Any]) -> str | None:
+    """Who posted a message that has no known user: integrations, webhooks, bots, guests."""
+    user_profile = raw.get("user_profile")
+    user_profile = user_profile if isinstance(user_profile, Mapping) else {}
+    bot_profile = raw.get("bot_profile")
+    bot_profile = bot_profile if isinstance(bot_profile, Mapping) else {}
+    return (
+        _str(user_profile.get("display_name"))
+        or _str(user_profile.get("real_name"))
+        or _str(raw.get("username"))
+        or _str(bot_profile.get("name"))
+    )
+
+
+def _reactions(raw: Any) -> dict[str, tuple[str, ...]] | None:
+    if not isinstance(raw, list):
+        return None
+    reactions: dict[str, tuple[str, ...]] = {}
+    for reaction in raw:
+        if isinstance(reaction, Mapping) and _str(reaction.get("name")):
+            users = reaction.get("users")
+            reactions[str(reaction["name"])] = tuple(
+                u for u in (users if isinstance(users, list) else ()) if isinstance(u, str)
+            )
+    return reactions
+
+
+def _file_names(raw: Any) -> tuple[str, ...]:
+    return tuple(
+        name
+        for f in (raw if isinstance(raw, list) else ())
+        if isinstance(f, Mapping) and (name := _str(f.get("name")) or _str(f.get("title")))
+    )
+
+
+def message_from_slack(raw: Mapping[str, Any]) -> NewMessage:
+    """Raises ValueError when the message has no usable ts."""
+    ts = raw.get("ts")
+    if not isinstance(ts, str):
+        raise ValueError(f"a message has no ts (text: {str(raw.get('text', ''))[:60]!r})")
+    ts_to_datetime(ts)  # raises ValueError on a malformed ts
+    edited = raw.get("edited")
+    edited_at = None
+    if isinstance(edited, Mapping) and isinstance(edited.get("ts"), str):
+        try:
+            edited_at = ts_to_datetime(edited["ts"])
+        except ValueError:
+            edited_at = None
+    text = raw.get("text")
+    reply_count = raw.get("reply_count")
+    return NewMessage(
+        ts=ts,
+        text=text if isinstance(text, str) else "",
+        user_id=_str(raw.get("user")),
+        author_name=author_name(raw),
+        thread_ts=_str(raw.get("thread_ts")),
+        subtype=_str(raw.get("subtype")),
+        bot_id=_str(raw.get("bot_id")),
+        files=_file_names(raw.get("files")),
+        pinned=bool(raw.get("pinned_to")),
+        reply_count=reply_count if isinstance(reply_count, int) else 0,
+        edited_at=edited_at,
+        reactions=_reactions(raw.get("reactions")),
+    )
+
+
+def user_from_slack(raw: Mapping[str, Any]) -> UserInfo:
+    """A users.info `user` (or an export's users.json entry) → name to show and time zone."""
+    profile = raw.get("profile") if isinstance(raw.get("profile"), Mapping) else {}
+    assert isinstance(profile, Mapping)
+    name = (
+        _str(profile.get("display_name"))
+        or _str(profile.get("real_name"))
+        or _str(raw.get("real_name"))
+        or _str(raw.get("name"))
+        or _str(raw.get("id"))
+        or "unknown"
+    )
+    return UserInfo(display_name=name, tz=_str(raw.get("tz")))
+
+
+def is_incident_channel(name: str, patterns: Iterable[str]) -> bool:
+    """Does the channel's name match one of the INCIDENT_CHANNEL_PATTERN shell patterns?"""
+    name = name.lstrip("#").lower()
+    return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in patterns)
