@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.timeline import DEFAULT_EMOJI_MARKS, Mark, parse_emoji_marks
+
 SLACK_API_URL_DEFAULT = "https://slack.com/api/"
 DEFAULT_INCIDENT_CHANNEL_PATTERN = "inc-*,incident-*"
 DEFAULT_DATABASE_FILE = "postmortem-bot.db"
@@ -77,6 +79,13 @@ VARIABLES: tuple[Variable, ...] = (
         "IANA zone for times stated without a zone by authors whose Slack time zone is unknown, "
         "and for the reminder schedule.",
     ),
+    Variable(
+        "EMOJI_MARKS",
+        "`boom=impact_start,rotating_light=detection,eyes=acknowledgment,adhesive_bandage=mitigation,"
+        "white_check_mark=resolution,pushpin=key_event`",
+        "Which reaction marks what: the whole map, as `emoji=mark` pairs. Marks: impact_start, detection, "
+        "acknowledgment, mitigation, resolution, key_event.",
+    ),
     Variable("LOG_LEVEL", "`INFO`", "DEBUG, INFO, WARNING or ERROR."),
 )
 
@@ -97,6 +106,7 @@ class Settings:
     slack_signing_secret: str | None = None
     incident_channel_patterns: tuple[str, ...] = ("inc-*", "incident-*")
     default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    emoji_marks: Mapping[str, Mark] = field(default_factory=lambda: dict(DEFAULT_EMOJI_MARKS))
     log_level: str = "INFO"
 
     @property
@@ -143,6 +153,13 @@ class Settings:
             )
             tz = ZoneInfo("UTC")
 
+        emoji_marks: Mapping[str, Mark] = dict(DEFAULT_EMOJI_MARKS)
+        if spec := get("EMOJI_MARKS"):
+            try:
+                emoji_marks = parse_emoji_marks(spec)
+            except ValueError as error:
+                problems.append(f"EMOJI_MARKS: {error}")
+
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}.")
@@ -157,6 +174,7 @@ class Settings:
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             incident_channel_patterns=patterns,
             default_timezone=tz,
+            emoji_marks=emoji_marks,
             log_level=log_level,
         )
 

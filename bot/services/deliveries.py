@@ -1,4 +1,4 @@
-"""Use cases: each one owns its transaction and touches domain, storage and Slack as needed."""
+"""Events API deliveries: each is handled once, across Slack retries and replicas."""
 
 from __future__ import annotations
 

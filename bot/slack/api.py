@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -22,3 +25,61 @@ def make_web_client(settings: Settings) -> WebClient:
             ConnectionErrorRetryHandler(max_retry_count=3),
         ],
     )
+
+
+HISTORY_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    messages: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def history_page(
+    client: WebClient, channel: str, *, cursor: str | None = None, oldest: str | None = None
+) -> HistoryPage:
+    """One page of conversations.history, newest first; 429s are waited out by the client."""
+    kwargs: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE_SIZE}
+    if cursor:
+        kwargs["cursor"] = cursor
+    if oldest:
+        kwargs["oldest"] = oldest
+    response = client.conversations_history(**kwargs)
+    next_cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+    if not response.get("has_more"):
+        next_cursor = None
+    return HistoryPage(list(response.get("messages") or []), next_cursor)
+
+
+def thread_replies(client: WebClient, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+    """Every message of a thread, parent first, following cursors."""
+    messages: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": HISTORY_PAGE_SIZE}
+        if cursor:
+            kwargs["cursor"] = cursor
+        response = client.conversations_replies(**kwargs)
+        messages += list(response.get("messages") or [])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor or not response.get("has_more", True):
+            return messages
+
+
+def single_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
+    """The message at `ts`, top-level or a thread reply, or None."""
+    response = client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
+    for message in response.get("messages") or []:
+        if message.get("ts") == ts:
+            return dict(message)
+    replies = client.conversations_replies(channel=channel, ts=ts, limit=HISTORY_PAGE_SIZE)
+    return next((dict(m) for m in replies.get("messages") or [] if m.get("ts") == ts), None)
+
+
+def channel_info(client: WebClient, channel: str) -> dict[str, Any]:
+    return dict(client.conversations_info(channel=channel)["channel"])
+
+
+def user_info(client: WebClient, user: str) -> dict[str, Any]:
+    return dict(client.users_info(user=user)["user"])

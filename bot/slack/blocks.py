@@ -48,19 +48,56 @@ def usage_lines(usages: Sequence[tuple[str, str]]) -> str:
     return "\n".join(f"`{COMMAND} {args}` — {summary}" for args, summary in usages)
 
 
-def usage_blocks(usages: Sequence[tuple[str, str]], problem: str | None = None) -> list[Block]:
+MARK_MEANINGS: Mapping[Mark, str] = {
+    Mark.IMPACT_START: "impact started",
+    Mark.DETECTION: "detected",
+    Mark.ACKNOWLEDGMENT: "acknowledged",
+    Mark.MITIGATION: "mitigated",
+    Mark.RESOLUTION: "resolved",
+    Mark.KEY_EVENT: "key event",
+}
+
+
+def marks_legend(emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str:
+    """ ":boom: impact started · :rotating_light: detected · …" from the configured map."""
+    return " · ".join(f":{emoji}: {MARK_MEANINGS[mark]}" for emoji, mark in emoji_marks.items())
+
+
+def usage_blocks(
+    usages: Sequence[tuple[str, str]],
+    problem: str | None = None,
+    emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
+) -> list[Block]:
     blocks: list[Block] = []
     if problem:
         blocks.append(section(f":warning: {problem}"))
     blocks.append(section("*How to use postmortem-bot*\n" + usage_lines(usages)))
     blocks.append(
-        context(
-            "Mark messages in an incident channel with :boom: impact, :rotating_light: detection, "
-            ":eyes: acknowledged, :adhesive_bandage: mitigated, :white_check_mark: resolved, "
-            ":pushpin: key event."
-        )
+        context("In an incident channel, mark messages with reactions: " + marks_legend(emoji_marks))
     )
     return blocks
+
+
+def announcement_text() -> str:
+    return "postmortem-bot is recording this channel for the incident timeline."
+
+
+def announcement_blocks(emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> list[Block]:
+    """Said once, when a channel starts being watched: what is recorded and which emoji count."""
+    return [
+        section(
+            ":memo: *I'm recording this channel for the incident timeline.* Every message, edit, "
+            "delete and thread reply is kept with its time, so the postmortem can be written from "
+            "the record rather than from memory."
+        ),
+        section(
+            "Mark messages with reactions: "
+            + marks_legend(emoji_marks)
+            + '.\nA marked message that states a time ("at 2:14 PM EST the deploy started") is placed '
+            "at that time; without a zone, your Slack time zone is used."
+        ),
+        context(f"`{COMMAND} timeline` shows the timeline so far · `{COMMAND} unwatch` stops recording."),
+    ]
 
 
 def home_view(usages: Sequence[tuple[str, str]]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import difflib
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ class ExportedChannel:
     records: tuple[NewMessage, ...]  # by ts, each ts once; what an import stores
     users: Mapping[str, UserInfo]
     channel_names: Mapping[str, str]  # id → name, for every channel the export lists
+    team_id: str | None = None  # the workspace, from users.json, when it says
 
     @property
     def messages(self) -> tuple[CapturedMessage, ...]:
@@ -181,11 +183,9 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
                 )
         found, channel_names = _find_channel(source, channel)
         name = str(found["name"])
-        users = {
-            str(raw["id"]): user_from_slack(raw)
-            for raw in _list_of_objects(source, USERS_FILE)
-            if isinstance(raw.get("id"), str)
-        }
+        raw_users = [raw for raw in _list_of_objects(source, USERS_FILE) if isinstance(raw.get("id"), str)]
+        users = {str(raw["id"]): user_from_slack(raw) for raw in raw_users}
+        teams = Counter(str(raw["team_id"]) for raw in raw_users if isinstance(raw.get("team_id"), str))
         folder = name if source.is_dir(name) else str(found.get("id", name))
         if not source.is_dir(folder):
             raise ExportError(
@@ -205,6 +205,7 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
         id=str(found.get("id", "")),
         name=name,
         records=tuple(ordered),
+        team_id=teams.most_common(1)[0][0] if teams else None,
         users=users,
         channel_names=channel_names,
     )

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot import services
 from bot.runtime import Runtime
+from bot.services import deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def register(app: App, rt: Runtime) -> None:
         the same delivery: the event_id is claimed in the database, and only the claimer goes on."""
         if body.get("type") == "event_callback" and body.get("event_id"):
             event = body.get("event") or {}
-            first = services.claim_event_delivery(
+            first = deliveries.claim_event_delivery(
                 rt,
                 event_id=str(body["event_id"]),
                 team_id=body.get("team_id"),

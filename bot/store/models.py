@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, UTCDateTime
@@ -33,6 +34,13 @@ class Channel(Base):
     is_archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "pattern" (its name matched INCIDENT_CHANNEL_PATTERN) or "command" (/postmortem watch).
+    watch_source: Mapped[str | None] = mapped_column(String(16))
+    # Set once the bot has said in the channel what it records; it says so once.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # conversations.history cursor of a backfill under way, so an interrupted one resumes.
+    backfill_cursor: Mapped[str | None] = mapped_column(String(255))
+    backfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProcessedEvent(Base):
@@ -44,3 +52,66 @@ class ProcessedEvent(Base):
     team_id: Mapped[str | None] = mapped_column(String(32))
     event_type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SlackUser(Base):
+    """What the timeline needs of a Slack user: a name to show and the time zone they type in."""
+
+    __tablename__ = "slack_users"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    is_bot: Mapped[bool] = mapped_column(default=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Message(Base):
+    """One Slack message in a watched channel, keyed by (channel, ts). Deletes leave a tombstone."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel_pk", "ts"),
+        Index("ix_messages_channel_pk_thread_ts", "channel_pk", "thread_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    author_name: Mapped[str | None] = mapped_column(String(255))
+    bot_id: Mapped[str | None] = mapped_column(String(32))
+    subtype: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "live" (Events API), "backfill" (conversations.history/replies) or "import" (a Slack export).
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class MessageRevision(Base):
+    """The text a message had before an edit: nothing anyone wrote is lost."""
+
+    __tablename__ = "message_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reaction(Base):
+    """One person's emoji on one message; a mark lasts while any reaction of its emoji does."""
+
+    __tablename__ = "reactions"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)

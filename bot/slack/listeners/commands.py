@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -14,35 +12,16 @@ from bot.domain.errors import UserError
 from bot.runtime import Runtime
 from bot.slack.blocks import usage_blocks
 from bot.slack.ids import COMMAND, Sub
+from bot.slack.listeners import timeline_commands
+from bot.slack.listeners.invocation import Invocation, Subcommand
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Invocation:
-    """One /postmortem call, parsed."""
-
-    team_id: str
-    channel_id: str
-    channel_name: str
-    user_id: str
-    args: str
-    client: WebClient
-    respond: Respond
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    name: Sub
-    args: str
-    summary: str
-    run: Callable[[Runtime, Invocation], None]
-
-
 HELP_USAGE = (Sub.HELP.value, "what you are reading now")
 
-# Later features register their subcommands here; /postmortem help lists exactly these.
-SUBCOMMANDS: dict[str, Subcommand] = {}
+# /postmortem help lists exactly these, in this order.
+SUBCOMMANDS: dict[str, Subcommand] = {s.name.value: s for s in timeline_commands.SUBCOMMANDS}
 
 
 def usages() -> list[tuple[str, str]]:
@@ -62,7 +41,7 @@ def register(app: App, rt: Runtime) -> None:
         sub = SUBCOMMANDS.get(name)
         if sub is None:
             problem = None if name in ("", Sub.HELP) else f"`{name}` is not a {COMMAND} subcommand."
-            blocks = usage_blocks(usages(), problem)
+            blocks = usage_blocks(usages(), problem, rt.settings.emoji_marks)
             ack(response_type="ephemeral", text=problem or "How to use postmortem-bot", blocks=blocks)
             return
         ack()
@@ -78,4 +57,4 @@ def register(app: App, rt: Runtime) -> None:
         try:
             sub.run(rt, invocation)
         except UserError as error:
-            respond(response_type="ephemeral", replace_original=False, text=f":warning: {error}")
+            invocation.reply(f":warning: {error}")
