@@ -1,4 +1,4 @@
-"""postmortem-bot run | migrate | check (and the commands later features add).
+"""postmortem-bot run | migrate | check | timeline | import.
 
 Every failure ends with a message on stderr and a non-zero exit: 2 for configuration and usage,
 1 for anything that went wrong while doing the work.
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -81,6 +83,33 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check configuration, database schema and the Slack token")
     check.set_defaults(handler=cmd_check)
+
+    timeline = sub.add_parser(
+        "timeline",
+        help="print a channel's timeline in UTC, from a Slack export or from the bot's record",
+        description="Print an incident channel's timeline in UTC. With --export, read a Slack workspace "
+        "export (.zip or its unpacked folder); otherwise use what the bot has recorded.",
+    )
+    timeline.add_argument(
+        "--channel", required=True, metavar="NAME", help="channel name, e.g. inc-2025-03-15-db"
+    )
+    timeline.add_argument("--export", type=Path, metavar="PATH", help="a Slack export .zip or folder")
+    timeline.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    timeline.add_argument(
+        "--all", action="store_true", help="every captured human message, not only marked and key ones"
+    )
+    timeline.set_defaults(handler=cmd_timeline)
+
+    imp = sub.add_parser(
+        "import",
+        help="store a channel from a Slack export, as a backfill would, so a postmortem can start on it",
+    )
+    imp.add_argument(
+        "--export", type=Path, required=True, metavar="PATH", help="a Slack export .zip or folder"
+    )
+    imp.add_argument("--channel", required=True, metavar="NAME", help="channel name in the export")
+    imp.add_argument("--team", metavar="TEAM_ID", help="workspace id (default: from the export's users.json)")
+    imp.set_defaults(handler=cmd_import)
     return parser
 
 
@@ -208,6 +237,71 @@ def _serve_http(bolt_app: App, rt: Runtime, host: str, port: int) -> int:
     print(f"postmortem-bot listening on http://{host}:{server.port}{EVENTS_PATH}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+    return 0
+
+
+def _require_current_schema(rt: Runtime) -> None:
+    from bot.store.db import database_answers
+    from bot.store.migrate import schema_problem
+
+    if not database_answers(rt.engine):
+        raise CommandFailed(f"The database {_safe_url(rt.settings)} does not answer.")
+    if problem := schema_problem(rt.engine):
+        raise CommandFailed(problem)
+
+
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.timeline import build_timeline
+    from bot.domain.timeline_render import render_markdown, render_text, timeline_json
+    from bot.services.timelines import channel_timeline, stored_channel
+    from bot.slack.export import read_export
+
+    if args.export is not None:
+        exported = read_export(args.export, args.channel)
+        built = build_timeline(
+            exported.name,
+            exported.messages,
+            exported.users,
+            emoji_marks=settings.emoji_marks,
+            default_tz=settings.default_timezone,
+            include_all=args.all,
+            channel_names=exported.channel_names,
+        )
+    else:
+        rt = Runtime.create(settings)
+        try:
+            _require_current_schema(rt)
+            built = channel_timeline(rt, stored_channel(rt, args.channel), include_all=args.all)
+        finally:
+            rt.close()
+    if args.format == "json":
+        output = json.dumps(timeline_json(built), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        output = render_markdown(built, settings.emoji_marks)
+    else:
+        output = render_text(built, settings.emoji_marks)
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.timelines import import_export
+    from bot.slack.export import read_export
+
+    exported = read_export(args.export, args.channel)
+    team_id = args.team or exported.team_id
+    if not team_id:
+        raise CommandFailed("The export's users.json names no team_id; pass --team T0123ABCD.")
+    rt = Runtime.create(settings)
+    try:
+        _require_current_schema(rt)
+        channel, new = import_export(rt, exported, team_id)
+    finally:
+        rt.close()
+    print(
+        f"Imported #{channel.name}: {new} new of {len(exported.records)} messages "
+        f"({len(exported.records) - new} already stored)."
+    )
     return 0
 
 

@@ -103,6 +103,9 @@ def import_export(rt: Runtime, exported: ExportedChannel, team_id: str) -> tuple
             channel.watched = True
             channel.watch_source = COMMAND if channel.watch_source == COMMAND else IMPORT
         new = store.store_messages(session, channel.id, exported.records, source=IMPORT, now=now)
+        for other_id, other_name in exported.channel_names.items():  # so <#C…> links read as names
+            if other_id != channel.channel_id:
+                store.upsert_channel(session, team_id, other_id, other_name, now)
         for user_id, info in exported.users.items():
             store.upsert_user(session, team_id, user_id, info, is_bot=False, now=now)
         ref = ChannelRef.of(session.get_one(Channel, channel.id))
