@@ -3,6 +3,7 @@
 
     python3 dev.py run    make .venv, install, migrate the SQLite database, run the bot
     python3 dev.py test   make .venv, install, then lint, type-check and run the whole test suite
+    python3 dev.py cli …  make .venv, install, run `postmortem-bot …` (e.g. `cli timeline --help`)
 
 Extra arguments go to the underlying command (`python3 dev.py test -k timeline`,
 `python3 dev.py run --port 8080`). The virtual environment is re-installed only when
@@ -28,13 +29,15 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py is what an old Python runs first
         print("postmortem-bot needs Python 3.11 or newer.", file=sys.stderr)
         return 2
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "cli"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     ensure_installed()
     what, rest = argv[0], argv[1:]
     if what == "run":
         return call([BIN / "postmortem-bot", "run", "--migrate", *rest])
+    if what == "cli":
+        return call([BIN / "postmortem-bot", *rest])
     for step in (
         [BIN / "ruff", "format", "--check", "."],
         [BIN / "ruff", "check", "."],
