@@ -53,9 +53,9 @@ def ensure_installed() -> None:
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
-        print(f"--- creating {VENV}", flush=True)
+        print(f"--- creating {VENV}", file=sys.stderr, flush=True)
         venv.create(VENV, with_pip=True)
-    print("--- installing postmortem-bot with its dev and postgres extras", flush=True)
+    print("--- installing postmortem-bot with its dev and postgres extras", file=sys.stderr, flush=True)
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if call([*pip, "--upgrade", "pip"]) or call([*pip, "--editable", f"{ROOT}[dev,postgres]"]):
         sys.exit("installation failed; see pip's output above")
