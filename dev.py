@@ -63,9 +63,8 @@ def ensure_installed() -> None:
 
 
 def call(command: list[Path | str]) -> int:
-    print(
-        "---", " ".join(str(c.relative_to(ROOT) if isinstance(c, Path) else c) for c in command), flush=True
-    )
+    shown = " ".join(str(c.relative_to(ROOT) if isinstance(c, Path) else c) for c in command)
+    print("---", shown, file=sys.stderr, flush=True)
     return subprocess.call([str(c) for c in command], cwd=ROOT)
 
 
