@@ -115,3 +115,59 @@ class Reaction(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Postmortem(Base):
+    """One incident channel's postmortem and its thread in Slack."""
+
+    __tablename__ = "postmortems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # draft | in_review | action_items_in_progress | complete
+    status: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str | None] = mapped_column(String(8))
+    lead_user_id: Mapped[str | None] = mapped_column(String(32))
+    started_by: Mapped[str | None] = mapped_column(String(32))  # None when the bot opened it itself
+    summary: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    root_cause_flagged: Mapped[bool] = mapped_column(default=False)
+    # The thread: the parent message in the incident channel, and its section replies.
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    reply_ts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link_channel_id: Mapped[str | None] = mapped_column(String(32))
+    link_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Claimed before the 48-hour escalation is posted, so it is posted once.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PostmortemEntry(Base):
+    """One item of a list section: a contributing factor, what went well or poorly, a lesson."""
+
+    __tablename__ = "postmortem_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32))  # contributing factors only
+    text: Mapped[str] = mapped_column(Text)
+    author_user_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelNotice(Base):
+    """A one-time notice about a channel (auto-opened, 'is a postmortem wanted?'), claimed before it is sent."""
+
+    __tablename__ = "channel_notices"
+    __table_args__ = (UniqueConstraint("channel_pk", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
