@@ -161,7 +161,7 @@ class PostmortemEntry(Base):
 
 
 class ChannelNotice(Base):
-    """A one-time notice about a channel (auto-opened, 'is a postmortem wanted?'), claimed before it is sent."""
+    """A one-time notice about a channel ('is a postmortem wanted?'), claimed before it is sent."""
 
     __tablename__ = "channel_notices"
     __table_args__ = (UniqueConstraint("channel_pk", "kind"),)
