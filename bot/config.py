@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -86,11 +87,29 @@ VARIABLES: tuple[Variable, ...] = (
         "Which reaction marks what: the whole map, as `emoji=mark` pairs. Marks: impact_start, detection, "
         "acknowledgment, mitigation, resolution, key_event.",
     ),
+    Variable(
+        "POSTMORTEM_CHANNEL",
+        "(unset)",
+        "Channel id (`C…`) or `#name` where every postmortem is linked and 48-hour escalations are repeated; "
+        "archived incident channels' reminders go here too.",
+    ),
+    Variable(
+        "POSTMORTEM_OPEN_AFTER",
+        "`24h`",
+        "How long after resolution the bot opens the postmortem thread itself if nobody has "
+        "(`90m`, `24h`, `2d`).",
+    ),
+    Variable(
+        "POSTMORTEM_REQUIRED_SEVERITIES",
+        "`SEV1,SEV2`",
+        "Severities that require a postmortem; for the others the bot asks once whether one is wanted.",
+    ),
     Variable("LOG_LEVEL", "`INFO`", "DEBUG, INFO, WARNING or ERROR."),
 )
 
 _TOKEN_PREFIXES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 
 
 def _where(name: str) -> str:
@@ -107,6 +126,9 @@ class Settings:
     incident_channel_patterns: tuple[str, ...] = ("inc-*", "incident-*")
     default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     emoji_marks: Mapping[str, Mark] = field(default_factory=lambda: dict(DEFAULT_EMOJI_MARKS))
+    postmortem_channel: str | None = None
+    postmortem_open_after: timedelta = timedelta(hours=24)
+    required_severities: frozenset[str] = frozenset({"SEV1", "SEV2"})
     log_level: str = "INFO"
 
     @property
@@ -160,6 +182,31 @@ class Settings:
             except ValueError as error:
                 problems.append(f"EMOJI_MARKS: {error}")
 
+        open_after = timedelta(hours=24)
+        try:
+            open_after = parse_duration(get("POSTMORTEM_OPEN_AFTER") or "24h")
+        except ValueError as error:
+            problems.append(f"POSTMORTEM_OPEN_AFTER: {error}.")
+
+        severities = frozenset(
+            s.strip().upper().replace(" ", "").replace("-", "")
+            for s in (get("POSTMORTEM_REQUIRED_SEVERITIES") or "SEV1,SEV2").split(",")
+            if s.strip()
+        )
+        if bad := sorted(s for s in severities if s not in SEVERITIES):
+            problems.append(
+                f"POSTMORTEM_REQUIRED_SEVERITIES: {', '.join(bad)} not one of {', '.join(SEVERITIES)}."
+            )
+
+        postmortem_channel = get("POSTMORTEM_CHANNEL")
+        if postmortem_channel and not re.fullmatch(
+            r"#?[a-z0-9][a-z0-9_-]{0,79}|[CG][A-Z0-9]{6,}", postmortem_channel
+        ):
+            problems.append(
+                f"POSTMORTEM_CHANNEL must be a channel id like C0123ABCD or a name like #postmortems, "
+                f"got {postmortem_channel!r}."
+            )
+
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}.")
@@ -175,6 +222,9 @@ class Settings:
             incident_channel_patterns=patterns,
             default_timezone=tz,
             emoji_marks=emoji_marks,
+            postmortem_channel=postmortem_channel,
+            postmortem_open_after=open_after,
+            required_severities=severities,
             log_level=log_level,
         )
 
@@ -202,3 +252,12 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def parse_duration(text: str) -> timedelta:
+    """'24h', '90m', '2d', '30s' → timedelta."""
+    match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text.lower())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"{text!r} is not a duration like '24h', '90m' or '2d'")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})

@@ -66,3 +66,32 @@ def test_api_url_gets_its_trailing_slash_and_patterns_are_split() -> None:
 def test_the_readme_table_lists_every_variable() -> None:
     rows = re.findall(r"^\| `([A-Z_]+)` \|", README.read_text(), flags=re.MULTILINE)
     assert sorted(rows) == sorted(v.name for v in VARIABLES)
+
+
+def test_postmortem_settings_parse_and_refuse_nonsense() -> None:
+    settings = Settings.from_env(
+        {
+            "POSTMORTEM_CHANNEL": "#postmortems",
+            "POSTMORTEM_OPEN_AFTER": "90m",
+            "POSTMORTEM_REQUIRED_SEVERITIES": "sev1, SEV-2, sev3",
+        }
+    )
+    assert settings.postmortem_channel == "#postmortems"
+    assert settings.postmortem_open_after.total_seconds() == 90 * 60
+    assert settings.required_severities == {"SEV1", "SEV2", "SEV3"}
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(
+            {
+                "POSTMORTEM_CHANNEL": "post mortems!",
+                "POSTMORTEM_OPEN_AFTER": "soon",
+                "POSTMORTEM_REQUIRED_SEVERITIES": "SEV9",
+                "EMOJI_MARKS": "boom=kaboom",
+            }
+        )
+    for name in (
+        "POSTMORTEM_CHANNEL",
+        "POSTMORTEM_OPEN_AFTER",
+        "POSTMORTEM_REQUIRED_SEVERITIES",
+        "EMOJI_MARKS",
+    ):
+        assert name in str(raised.value)
