@@ -209,13 +209,20 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             bolt_app = build_bolt_app(rt)
         except BoltError as error:
             raise CommandFailed(f"Slack did not accept the bot token: {error}") from error
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.scheduling import build_scheduler
 
-            logger.info("connecting to Slack in Socket Mode")
-            SocketModeHandler(bolt_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-            return 0
-        return _serve_http(bolt_app, rt, args.host, args.port)
+        scheduler = build_scheduler(rt)
+        scheduler.start()
+        try:
+            if settings.socket_mode:
+                from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+                logger.info("connecting to Slack in Socket Mode")
+                SocketModeHandler(bolt_app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+                return 0
+            return _serve_http(bolt_app, rt, args.host, args.port)
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         rt.close()
 
