@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, UTCDateTime
@@ -171,3 +171,60 @@ class ChannelNotice(Base):
     kind: Mapped[str] = mapped_column(String(32))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ActionItem(Base):
+    """One action item: exactly one owner and a due date."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_status_due_on", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    priority: Mapped[str] = mapped_column(String(2))
+    due_on: Mapped[date] = mapped_column(Date)
+    # open | in_progress | done | wont_do
+    status: Mapped[str] = mapped_column(String(16))
+    wont_do_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_on: Mapped[date | None] = mapped_column(Date)
+    reminders_seen: Mapped[int] = mapped_column(default=0)
+
+
+class ActionItemRedate(Base):
+    """Every change of a due date, kept and counted."""
+
+    __tablename__ = "action_item_redates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    from_on: Mapped[date] = mapped_column(Date)
+    to_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderSend(Base):
+    """A weekly reminder for (kind, target, week): claimed before it is posted, marked when sent.
+
+    kind is "channel" (target = channels.id) or "owner" (target = a user id). The unique key makes
+    two replicas agree on one row; `claimed_at` is a lease, so a post that failed, or a process that
+    died mid-post, is retried later — and a sent one never again.
+    """
+
+    __tablename__ = "reminder_sends"
+    __table_args__ = (UniqueConstraint("kind", "target", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(64))
+    week: Mapped[str] = mapped_column(String(10))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
