@@ -133,7 +133,8 @@ STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
 ALLOWED_MOVES: Mapping[Status, tuple[Status, ...]] = MappingProxyType(
     {
         Status.DRAFT: (Status.IN_REVIEW,),
-        Status.IN_REVIEW: (Status.ACTION_ITEMS, Status.DRAFT),
+        # Reviewed: done, or done but for its action items.
+        Status.IN_REVIEW: (Status.ACTION_ITEMS, Status.COMPLETE, Status.DRAFT),
         Status.ACTION_ITEMS: (Status.COMPLETE,),
         Status.COMPLETE: (),
     }
@@ -324,9 +325,10 @@ def check_transition(
 ) -> None:
     """Raise UserError saying why `pm` cannot move to `to`; return None when it can.
 
-    Moves: Draft → In review → Action items in progress → Complete, and In review → Draft.
-    Completing needs summary, impact and root cause; with `severity_requires_p0_p1`, a SEV1 or
-    SEV2 postmortem also needs at least one P0 or P1 action item (`has_p0_or_p1`).
+    Moves: Draft → In review → (Action items in progress →) Complete, and In review → Draft.
+    Leaving review for either of the last two needs summary, impact and root cause; with
+    `severity_requires_p0_p1`, a SEV1 or SEV2 postmortem also needs at least one P0 or P1 action
+    item (`has_p0_or_p1`).
     """
     here = pm.status
     if to is here:
@@ -341,10 +343,10 @@ def check_transition(
         nexts = _or_list([STATUS_LABELS[s] for s in allowed])
         raise UserError(
             f"A postmortem cannot go from {STATUS_LABELS[here]} to {STATUS_LABELS[to]}: it moves "
-            "Draft → In review → Action items in progress → Complete (and from In review back to Draft). "
+            "Draft → In review → (Action items in progress →) Complete, and from In review back to Draft. "
             f"From {STATUS_LABELS[here]} it can go to {nexts}."
         )
-    if to is not Status.COMPLETE:
+    if to not in (Status.ACTION_ITEMS, Status.COMPLETE):
         return
     reasons = []
     missing = missing_for_completion(pm)
