@@ -59,8 +59,8 @@ def _stored_message_id(rt: Runtime, client: WebClient, channel: ChannelRef, ts: 
         if stored is not None:
             return stored.id
     raw = api.single_message(client, channel.channel_id, ts)
-    if raw is None:
-        return None
+    if raw is None or api.own_identity(client).wrote(raw):
+        return None  # gone, or the bot's own post, which is not part of the record
     with rt.transaction() as session:
         store.store_message(session, channel.pk, message_from_slack(raw), source="backfill", now=rt.clock())
         stored = store.find_message(session, channel.pk, ts)

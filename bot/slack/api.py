@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,32 @@ def make_web_client(settings: Settings) -> WebClient:
             ConnectionErrorRetryHandler(max_retry_count=3),
         ],
     )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the bot is: every message it posts carries this user id and bot id."""
+
+    user_id: str
+    bot_id: str | None
+
+    def wrote(self, message: Mapping[str, Any]) -> bool:
+        return message.get("user") == self.user_id or (
+            self.bot_id is not None and message.get("bot_id") == self.bot_id
+        )
+
+
+_identities: dict[tuple[str, str | None], Identity] = {}
+
+
+def own_identity(client: WebClient) -> Identity:
+    """auth.test, once per token (Bolt hands each request a new client for the same token)."""
+    key = (client.base_url, client.token)
+    known = _identities.get(key)
+    if known is None:
+        auth = client.auth_test()
+        known = _identities[key] = Identity(str(auth["user_id"]), auth.get("bot_id"))
+    return known
 
 
 HISTORY_PAGE_SIZE = 200
