@@ -1,8 +1,10 @@
 """Backfill: read what the live record does not have from conversations.history and .replies.
 
-The first backfill of a channel reads its whole history; later ones read only what was posted after
-the newest stored message. Each page is committed with the cursor of the next, so a backfill cut
-off half-way resumes where it stopped, and the (channel, ts) key makes a re-read page harmless.
+The first backfill of a channel reads its whole history; later ones read what was posted after the
+newest message the last one saw (kept in `backfilled_at`), so what was said while the bot was down
+is filled in even when live capture has stored newer messages since. Each page is committed with the
+cursor of the next, so a backfill cut off half-way resumes where it stopped, and the (channel, ts)
+key makes a re-read page harmless.
 Thread replies are fetched only for threads with more replies than are stored. The bot's own posts
 are not stored (Bolt drops their live events too), and its own threads are read only when
 someone else replied in them.
@@ -14,21 +16,23 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import func, select
 
 from bot.domain.capture import NewMessage, message_from_slack
+from bot.domain.timeline import ts_to_datetime
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef
 from bot.slack import api
 from bot.store import messages as store
-from bot.store.models import Channel, Message
+from bot.store.models import Channel
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "backfill"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `backfilled_at` of a channel whose history had nothing in it
 
 
 @dataclass(frozen=True)
@@ -38,31 +42,49 @@ class BackfillResult:
     replies_calls: int
 
 
-def _progress(rt: Runtime, channel: ChannelRef) -> tuple[str | None, str | None]:
-    """(cursor, oldest) to go on from: an interrupted run's saved state, or a new run's start."""
+@dataclass(frozen=True)
+class _Run:
+    """Where a backfill stands: the next page's cursor, how far back it reads, the newest ts it saw."""
+
+    cursor: str | None
+    oldest: str | None  # None: the whole history
+    newest: str | None
+
+
+def _slack_ts(at: datetime) -> str:
+    micros = (at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
+def _newest(*ts: str | None) -> str | None:
+    return max((t for t in ts if t), key=ts_to_datetime, default=None)
+
+
+def _progress(rt: Runtime, channel: ChannelRef) -> _Run:
+    """An interrupted run's saved state, or a new run from where the last one had read up to."""
     with rt.transaction() as session:
         row = session.get(Channel, channel.pk)
         assert row is not None
         if row.backfill_cursor:
             saved = json.loads(row.backfill_cursor)
-            return saved.get("cursor"), saved.get("oldest")
+            return _Run(saved.get("cursor"), saved.get("oldest"), saved.get("newest"))
         if row.backfilled_at is None:
-            return None, None  # never read: the whole history
-        newest = session.scalar(
-            select(func.max(Message.ts)).where(Message.channel_pk == channel.pk, Message.thread_ts.is_(None))
-        )
-        return None, newest
+            return _Run(None, None, None)  # never read: the whole history
+        read_up_to = _slack_ts(row.backfilled_at)
+        return _Run(None, read_up_to, read_up_to)
 
 
-def _save_progress(rt: Runtime, channel: ChannelRef, cursor: str | None, oldest: str | None) -> None:
+def _save_progress(rt: Runtime, channel: ChannelRef, run: _Run) -> None:
     with rt.transaction() as session:
         row = session.get(Channel, channel.pk)
         assert row is not None
-        if cursor:
-            row.backfill_cursor = json.dumps({"cursor": cursor, "oldest": oldest})
+        if run.cursor:
+            row.backfill_cursor = json.dumps(
+                {"cursor": run.cursor, "oldest": run.oldest, "newest": run.newest}
+            )
         else:
             row.backfill_cursor = None
-            row.backfilled_at = rt.clock()
+            row.backfilled_at = _EPOCH if run.newest is None else ts_to_datetime(run.newest)
 
 
 def _thread_worth_reading(raw: Mapping[str, Any], own: api.Identity) -> bool:
@@ -75,19 +97,21 @@ def _thread_worth_reading(raw: Mapping[str, Any], own: api.Identity) -> bool:
 def backfill(rt: Runtime, client: WebClient, channel: ChannelRef) -> BackfillResult:
     """What Slack has that the record lacks, minus the bot's own posts (not part of the incident)."""
     own = api.own_identity(client)
-    cursor, oldest = _progress(rt, channel)
+    run = _progress(rt, channel)
     new = history_calls = replies_calls = 0
     while True:
-        page = api.history_page(client, channel.channel_id, cursor=cursor, oldest=oldest)
+        page = api.history_page(client, channel.channel_id, cursor=run.cursor, oldest=run.oldest)
         history_calls += 1
         parsed: list[NewMessage] = []
         threads: list[NewMessage] = []
+        read: list[str] = []
         for raw in page.messages:
             try:
                 message = message_from_slack(raw)
             except ValueError:
                 logger.warning("skipping a message without a usable ts in %s", channel.channel_id)
                 continue
+            read.append(message.ts)
             if message.reply_count and _thread_worth_reading(raw, own):
                 threads.append(message)
             if not own.wrote(raw):
@@ -104,9 +128,9 @@ def backfill(rt: Runtime, client: WebClient, channel: ChannelRef) -> BackfillRes
                 ]
                 with rt.transaction() as session:
                     new += store.store_messages(session, channel.pk, replies, source=SOURCE, now=rt.clock())
-        cursor = page.next_cursor
-        _save_progress(rt, channel, cursor, oldest)
-        if not cursor:
+        run = _Run(page.next_cursor, run.oldest, _newest(run.newest, *read))
+        _save_progress(rt, channel, run)
+        if not run.cursor:
             break
     logger.info(
         "backfilled #%s: %d new messages (%d history, %d replies calls)",
