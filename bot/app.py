@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from bot.slack import middleware
 from bot.slack.api import make_web_client
-from bot.slack.listeners import commands, events
+from bot.slack.listeners import actions, commands, events, views
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ def build_bolt_app(rt: Runtime, client: WebClient | None = None) -> App:
     middleware.register(app, rt)
     commands.register(app, rt)
     events.register(app, rt)
+    actions.register(app, rt)
+    views.register(app, rt)
 
     @app.error
     def log_unexpected(error: Exception, body: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""postmortem-bot run | migrate | check | timeline | import.
+"""postmortem-bot run | migrate | check | timeline | import | export.
 
 Every failure ends with a message on stderr and a non-zero exit: 2 for configuration and usage,
 1 for anything that went wrong while doing the work.
@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--channel", required=True, metavar="NAME", help="channel name in the export")
     imp.add_argument("--team", metavar="TEAM_ID", help="workspace id (default: from the export's users.json)")
     imp.set_defaults(handler=cmd_import)
+
+    export = sub.add_parser(
+        "export", help="write each postmortem as Markdown (YYYY-MM-DD-<slug>.md) for a postmortem repository"
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    export.add_argument("--channel", metavar="NAME", help="only this incident channel's postmortem")
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -309,6 +316,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         f"Imported #{channel.name}: {new} new of {len(exported.records)} messages "
         f"({len(exported.records) - new} already stored)."
     )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.postmortems import export_files
+
+    rt = Runtime.create(settings)
+    try:
+        _require_current_schema(rt)
+        written = export_files(rt, args.out, args.channel)
+    finally:
+        rt.close()
+    for path in written:
+        print(path)
+    if not written:
+        print("No postmortems yet.", file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,13 @@ class Sub(StrEnum):
     WATCH = "watch"
     UNWATCH = "unwatch"
     TIMELINE = "timeline"
+    START = "start"
+    SET = "set"
+    LEAD = "lead"
+    STATUS = "status"
+    REVIEW = "review"
+    COMPLETE = "complete"
+    EXPORT = "export"
 
 
 class Event(StrEnum):
@@ -31,3 +38,24 @@ class Event(StrEnum):
     CHANNEL_UNARCHIVE = "channel_unarchive"
     GROUP_ARCHIVE = "group_archive"
     GROUP_UNARCHIVE = "group_unarchive"
+
+
+class Action(StrEnum):
+    """action_id of interactive elements."""
+
+    EDIT_SECTION = "postmortem.edit_section"  # the "Edit a section…" select on the parent message
+    EXPORT = "postmortem.export"  # the Export button on the parent message
+
+
+class View(StrEnum):
+    """callback_id of modals."""
+
+    EDIT_SECTION = "postmortem.edit_section_view"
+
+
+class Block(StrEnum):
+    """block_id / action_id of modal inputs."""
+
+    SECTION_TEXT = "section_text"
+    SECTION_VALUE = "section_value"
+    FACTOR_CATEGORY = "factor_category"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import insert_or_ignore
-from bot.store.models import ChannelNotice, Postmortem, PostmortemEntry
+from bot.store.models import ActionItem, ChannelNotice, Postmortem, PostmortemEntry
+
+OPEN_STATUSES = ("open", "in_progress")
+URGENT_PRIORITIES = ("P0", "P1")
 
 
 def for_channel(session: Session, channel_pk: int) -> Postmortem | None:
@@ -109,3 +112,22 @@ def claim_notice(session: Session, channel_pk: int, kind: str, now: datetime) ->
 
 def all_postmortems(session: Session) -> list[Postmortem]:
     return list(session.scalars(select(Postmortem).order_by(Postmortem.id)))
+
+
+def action_item_stats(session: Session, channel_pk: int) -> tuple[int, bool]:
+    """(how many items are still open, whether any P0/P1 item exists that is not abandoned)."""
+    open_count = session.scalar(
+        select(func.count())
+        .select_from(ActionItem)
+        .where(ActionItem.channel_pk == channel_pk, ActionItem.status.in_(OPEN_STATUSES))
+    )
+    urgent = session.scalar(
+        select(func.count())
+        .select_from(ActionItem)
+        .where(
+            ActionItem.channel_pk == channel_pk,
+            ActionItem.priority.in_(URGENT_PRIORITIES),
+            ActionItem.status != "wont_do",
+        )
+    )
+    return int(open_count or 0), bool(urgent)

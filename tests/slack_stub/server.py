@@ -126,12 +126,20 @@ class SlackStub:
             return copy.deepcopy(self._responses)
 
     def wait_for_response(
-        self, predicate: Callable[[dict[str, Any]], bool] | None = None, *, timeout: float = 5.0
+        self,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        *,
+        timeout: float = 5.0,
+        after: int = 0,
     ) -> dict[str, Any]:
-        """Block until a response_url POST that matches arrives (or has arrived)."""
+        """Block until a response_url POST that matches arrives (or has arrived).
+
+        `after`: consider only responses from that index on (`len(stub.responses)` taken before
+        sending a command waits for that command's own answer).
+        """
         with self._changed:
             found = self._changed.wait_for(
-                lambda: next((r for r in self._responses if predicate is None or predicate(r)), None),
+                lambda: next((r for r in self._responses[after:] if predicate is None or predicate(r)), None),
                 timeout=timeout,
             )
             if found is None:

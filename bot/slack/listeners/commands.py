@@ -12,7 +12,7 @@ from bot.domain.errors import UserError
 from bot.runtime import Runtime
 from bot.slack.blocks import usage_blocks
 from bot.slack.ids import COMMAND, Sub
-from bot.slack.listeners import timeline_commands
+from bot.slack.listeners import postmortem_commands, timeline_commands
 from bot.slack.listeners.invocation import Invocation, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,9 @@ logger = logging.getLogger(__name__)
 HELP_USAGE = (Sub.HELP.value, "what you are reading now")
 
 # /postmortem help lists exactly these, in this order.
-SUBCOMMANDS: dict[str, Subcommand] = {s.name.value: s for s in timeline_commands.SUBCOMMANDS}
+SUBCOMMANDS: dict[str, Subcommand] = {
+    s.name.value: s for s in (*postmortem_commands.SUBCOMMANDS, *timeline_commands.SUBCOMMANDS)
+}
 
 
 def usages() -> list[tuple[str, str]]:

@@ -29,9 +29,12 @@ class Invocation:
         self.respond(response_type="ephemeral", replace_original=False, text=text)
 
 
+Run = Callable[[Runtime, Invocation], None]
+
+
 @dataclass(frozen=True)
 class Subcommand:
     name: Sub
     args: str
     summary: str
-    run: Callable[[Runtime, Invocation], None]
+    run: Run

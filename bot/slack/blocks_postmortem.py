@@ -1,0 +1,214 @@
+"""Pure renderers for the postmortem thread: the parent message, prompts, status, the Edit modal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.domain import postmortem as pmd
+from bot.domain.blameless import Review
+from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
+from bot.domain.timeline_render import format_duration, missing_phase, utc_minute
+from bot.slack.blocks import Block, context, mrkdwn_escape, section
+from bot.slack.ids import Action, View
+from bot.slack.ids import Block as BlockId
+
+PHASE_NAMES = {
+    Mark.IMPACT_START: "Impact start",
+    Mark.DETECTION: "Detection",
+    Mark.ACKNOWLEDGMENT: "Acknowledged",
+    Mark.MITIGATION: "Mitigated",
+    Mark.RESOLUTION: "Resolved",
+}
+MODAL_TEXT_LIMIT = 3000
+
+
+def _short(text: str, limit: int = 600) -> str:
+    text = mrkdwn_escape(text.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _phase_lines(timeline: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
+    lines = []
+    for mark in PHASES:
+        at = timeline.phases.get(mark)
+        shown = f"{utc_minute(at)} UTC" if at else missing_phase(mark, emoji_marks)
+        lines.append(f"*{PHASE_NAMES[mark]}:* {shown}")
+    duration = timeline.durations.duration
+    if duration is not None:
+        lines.append(f"*Duration:* {format_duration(duration)}")
+    return "\n".join(lines)
+
+
+def _edit_select() -> dict[str, Any]:
+    options = [
+        {"text": {"type": "plain_text", "text": pmd.SECTION_TITLES[s][:75]}, "value": s.value}
+        for s in pmd.Section
+    ]
+    return {
+        "type": "static_select",
+        "action_id": Action.EDIT_SECTION.value,
+        "placeholder": {"type": "plain_text", "text": "Edit a section…"},
+        "options": options,
+    }
+
+
+def postmortem_parent(
+    pm: pmd.Postmortem, timeline: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS
+) -> list[Block]:
+    """The thread's parent message: where it stands, what is still empty, and how to fill it in."""
+    severity = pm.severity.value if pm.severity else "not set"
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Postmortem: {pm.title}"[:150]}},
+        context(
+            f"*Status:* {pmd.STATUS_LABELS[pm.status]} · *Severity:* {severity} · "
+            f"*Lead:* {mrkdwn_escape(pm.lead or 'nobody yet')} · #{pm.channel}"
+        ),
+        section(_phase_lines(timeline, emoji_marks)),
+    ]
+    for title, text in (("Summary", pm.summary), ("Impact", pm.impact), ("Root cause", pm.root_cause)):
+        if text:
+            note = (
+                "\n:warning: _This root cause names a person._"
+                if title == "Root cause" and pm.root_cause_flagged
+                else ""
+            )
+            blocks.append(section(f"*{title}*\n{_short(text)}{note}"))
+    empty = pmd.empty_sections(pm)
+    if empty:
+        names = ", ".join(pmd.SECTION_TITLES[s] for s in empty)
+        blocks.append(section(f"*Still empty:* {names}"))
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                _edit_select(),
+                {
+                    "type": "button",
+                    "action_id": Action.EXPORT.value,
+                    "text": {"type": "plain_text", "text": "Export"},
+                },
+            ],
+        }
+    )
+    blocks.append(
+        context("Or from the message box: `/postmortem set <section> <text>` · `/postmortem status`")
+    )
+    return blocks
+
+
+def section_prompts(pm: pmd.Postmortem) -> list[Block]:
+    """A thread reply with the guiding question of every section still empty."""
+    empty = pmd.empty_sections(pm)
+    if not empty:
+        return [section("Every section has something in it.")]
+    lines = [f"*{pmd.SECTION_TITLES[s]}* (`{s.value}`): {pmd.GUIDING_QUESTIONS[s]}" for s in empty]
+    return [
+        section("*What to fill in* — blameless: systems and decisions, not people.\n" + "\n".join(lines)),
+        context("Names are fine in the timeline; the question is always what made it easy to go wrong."),
+    ]
+
+
+def status_lines(
+    pm: pmd.Postmortem,
+    timeline: Timeline,
+    warnings: Sequence[str],
+    window: pmd.WindowState,
+    emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
+) -> list[str]:
+    lines = [f"*{pm.title}* — {pmd.STATUS_LABELS[pm.status]}", _phase_lines(timeline, emoji_marks)]
+    lines += [f":warning: {w}" for w in warnings]
+    missing = pmd.empty_sections(pm)
+    lines.append(
+        "Still empty: " + ", ".join(pmd.SECTION_TITLES[s] for s in missing)
+        if missing
+        else "Every section is filled in."
+    )
+    lines.append(pmd.describe_window(window))
+    return lines
+
+
+def blameless_suggestion(found: Review) -> str:
+    """Ephemeral: what was noticed, and a systemic way to say it. The text was saved as written."""
+    noticed = ", ".join(f"“{f.excerpt}”" for f in found.findings[:3])
+    lines = [f":bulb: Saved as you wrote it. A blameless reading notices {noticed}."]
+    if found.suggestion:
+        lines.append(f"Try: _{found.suggestion}_")
+    lines.append("Keep it if it says what you mean, or `/postmortem set` it again.")
+    return "\n".join(lines)
+
+
+def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) -> dict[str, Any]:
+    """One modal per section; text sections open with their current text, lists add an item."""
+    title = pmd.SECTION_TITLES[which]
+    meta = json.dumps({"channel_id": channel_id, "section": which.value})
+    hint = context(pmd.GUIDING_QUESTIONS[which])
+    if which is pmd.Section.SEVERITY:
+        options = [{"text": {"type": "plain_text", "text": s.value}, "value": s.value} for s in pmd.Severity]
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": BlockId.SECTION_VALUE.value,
+            "options": options,
+        }
+        if pm.severity:
+            element["initial_option"] = next(o for o in options if o["value"] == pm.severity.value)
+        inputs = [
+            {
+                "type": "input",
+                "block_id": BlockId.SECTION_VALUE.value,
+                "label": _plain("Severity"),
+                "element": element,
+            }
+        ]
+    else:
+        current = {
+            pmd.Section.SUMMARY: pm.summary,
+            pmd.Section.IMPACT: pm.impact,
+            pmd.Section.ROOT_CAUSE: pm.root_cause,
+        }
+        text_element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": BlockId.SECTION_TEXT.value,
+            "multiline": True,
+            "max_length": MODAL_TEXT_LIMIT,
+        }
+        if current.get(which):
+            text_element["initial_value"] = current[which][:MODAL_TEXT_LIMIT]
+        label = title if which in current else f"Add to {title.lower()}"
+        inputs = [
+            {
+                "type": "input",
+                "block_id": BlockId.SECTION_TEXT.value,
+                "label": _plain(label[:2000]),
+                "element": text_element,
+            }
+        ]
+        if which is pmd.Section.CONTRIBUTING_FACTORS:
+            options = [{"text": _plain(c.value.title()), "value": c.value} for c in pmd.FactorCategory]
+            inputs.insert(
+                0,
+                {
+                    "type": "input",
+                    "block_id": BlockId.FACTOR_CATEGORY.value,
+                    "label": _plain("Category"),
+                    "element": {
+                        "type": "static_select",
+                        "action_id": BlockId.FACTOR_CATEGORY.value,
+                        "options": options,
+                    },
+                },
+            )
+    return {
+        "type": "modal",
+        "callback_id": View.EDIT_SECTION.value,
+        "private_metadata": meta,
+        "title": _plain(title[:24]),
+        "submit": _plain("Save"),
+        "close": _plain("Cancel"),
+        "blocks": [hint, *inputs],
+    }
+
+
+def _plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}

@@ -1,0 +1,43 @@
+"""Buttons and selects on the bot's messages: ack, parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.domain import postmortem as pmd
+from bot.domain.errors import UserError
+from bot.runtime import Runtime
+from bot.services import postmortems
+from bot.services.channels import require_watched
+from bot.slack.blocks_postmortem import edit_section_modal
+from bot.slack.ids import Action
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.action(Action.EDIT_SECTION)
+    def edit_section(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ack()
+        section = pmd.parse_section(action["selected_option"]["value"])
+        channel_id = body["channel"]["id"]
+        channel = require_watched(rt, str(context.team_id), channel_id)
+        loaded = postmortems.load(rt, channel)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=edit_section_modal(loaded.postmortem, section, channel_id)
+        )
+
+    @app.action(Action.EXPORT)
+    def export(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        channel_id = body["channel"]["id"]
+        user_id = body["user"]["id"]
+        try:
+            channel = require_watched(rt, str(context.team_id), channel_id)
+            answer = postmortems.export_to_slack(rt, client, postmortems.load(rt, channel, client=client))
+        except UserError as error:
+            answer = f":warning: {error}"
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=answer)

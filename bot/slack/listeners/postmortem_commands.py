@@ -1,0 +1,94 @@
+"""/postmortem start | set | lead | status | review | complete | export."""
+
+from __future__ import annotations
+
+from bot.domain import postmortem as pmd
+from bot.domain.errors import UserError
+from bot.runtime import Runtime
+from bot.services import postmortems
+from bot.services.channels import require_watched
+from bot.slack.blocks_postmortem import blameless_suggestion
+from bot.slack.ids import Sub
+from bot.slack.listeners.invocation import Invocation, Run, Subcommand
+
+
+def start(rt: Runtime, inv: Invocation) -> None:
+    loaded, created = postmortems.start(
+        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, user_id=inv.user_id, title=inv.args
+    )
+    link = postmortems.permalink(inv.client, loaded)
+    if created:
+        inv.reply(f"Postmortem opened: *{loaded.postmortem.title}*. You are its lead. {link or ''}".strip())
+    else:
+        inv.reply(
+            f"This channel already has its postmortem: *{loaded.postmortem.title}* {link or ''}".strip()
+        )
+
+
+def set_section(rt: Runtime, inv: Invocation) -> None:
+    section, _, text = inv.args.partition(" ")
+    if not section:
+        raise UserError(pmd.set_usage())
+    saved = postmortems.set_section(
+        rt,
+        inv.client,
+        team_id=inv.team_id,
+        channel_id=inv.channel_id,
+        user_id=inv.user_id,
+        section_name=section,
+        text=text,
+    )
+    answer = f"Saved {pmd.SECTION_TITLES[saved.section].lower()}."
+    if saved.review is not None:
+        answer += "\n" + blameless_suggestion(saved.review)
+    inv.reply(answer)
+
+
+def lead(rt: Runtime, inv: Invocation) -> None:
+    user = postmortems.set_lead(
+        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, mention=inv.args
+    )
+    inv.reply(f"<@{user}> now leads this postmortem.")
+
+
+def status(rt: Runtime, inv: Invocation) -> None:
+    lines = postmortems.status_report(
+        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, now=rt.clock()
+    )
+    inv.reply("\n".join(lines))
+
+
+def _move(to: pmd.Status) -> Run:
+    def run(rt: Runtime, inv: Invocation) -> None:
+        loaded = postmortems.move_status(
+            rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, to=to
+        )
+        inv.reply(f"*{loaded.postmortem.title}* is now {pmd.STATUS_LABELS[to]}.")
+
+    return run
+
+
+def export(rt: Runtime, inv: Invocation) -> None:
+    channel = require_watched(rt, inv.team_id, inv.channel_id)
+    loaded = postmortems.load(rt, channel, client=inv.client)
+    inv.reply(postmortems.export_to_slack(rt, inv.client, loaded))
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        Sub.START, "[title]", "open this incident's postmortem thread, pre-filled from the timeline", start
+    ),
+    Subcommand(
+        Sub.SET,
+        "<section> <text>",
+        "fill in a section: " + ", ".join(s.value for s in pmd.Section),
+        set_section,
+    ),
+    Subcommand(Sub.LEAD, "@someone", "who leads the postmortem", lead),
+    Subcommand(Sub.STATUS, "", "phases, what is missing, hours left in the 48-hour window", status),
+    Subcommand(Sub.REVIEW, "", "move the postmortem to In review", _move(pmd.Status.IN_REVIEW)),
+    Subcommand(
+        Sub.COMPLETE, "", "complete it (needs summary, impact and root cause)", _move(pmd.Status.COMPLETE)
+    ),
+    Subcommand(Sub.EXPORT, "", "upload the Markdown document to the thread (and the channel canvas)", export),
+)
