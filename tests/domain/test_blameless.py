@@ -1,0 +1,424 @@
+"""bot.domain.blameless: blame-shaped wording flagged with offsets and a reframe; system-shaped left alone."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.blameless import Concern, Finding, Review, review
+
+PERSON = Concern.PERSON_AS_CAUSE
+COUNTERFACTUAL = Concern.COUNTERFACTUAL
+JUDGEMENT = Concern.JUDGEMENT
+ANIMATED = Concern.ANIMATED
+
+# Blame-shaped: flagged, with (at least) the concern named. The domain docs' blame-oriented column
+# and the issue's examples come first.
+BLAME: list[tuple[str, Concern]] = [
+    ("John pushed a bad config change.", PERSON),
+    ("QA should have caught this.", PERSON),
+    ("QA should have caught this.", COUNTERFACTUAL),
+    ("The on-call engineer took too long to respond.", PERSON),
+    ("This would not have happened if they followed the deployment checklist.", COUNTERFACTUAL),
+    ("Bob should have checked the logs.", COUNTERFACTUAL),
+    ("Bob should have checked the logs.", PERSON),
+    ("Bob pushed a bad config", PERSON),
+    ("<@U123> broke the deploy", PERSON),
+    ("<@U123|bob> broke the deploy", PERSON),
+    ("@dana shouldn't have deployed on a Friday.", PERSON),
+    ("The outage was caused by Alice.", PERSON),
+    ("It failed because Sam didn't check the dashboard.", PERSON),
+    ("John's change took down the checkout service.", PERSON),
+    ("Kevin's PR caused the outage.", PERSON),
+    ("Ben missed the page.", PERSON),
+    ("the outage was caused by the on-call engineer", PERSON),
+    ("They could have just rolled back.", COUNTERFACTUAL),
+    ("We could have rolled back sooner.", COUNTERFACTUAL),
+    ("Alice forgot to renew the certificate.", COUNTERFACTUAL),
+    ("Forgot to renew the cert.", COUNTERFACTUAL),
+    ("The engineer failed to escalate the page.", COUNTERFACTUAL),
+    ("He didn't bother to check the runbook.", COUNTERFACTUAL),
+    ("Someone neglected to update the runbook.", COUNTERFACTUAL),
+    ("Bob ignored the disk space alert.", COUNTERFACTUAL),
+    ("This would have been caught if Bob had run the tests.", COUNTERFACTUAL),
+    ("Had Bob checked the logs, we would have known sooner.", COUNTERFACTUAL),
+    ("I should have double-checked the diff.", COUNTERFACTUAL),
+    ("Bob deployed the canary and should have watched the graphs.", COUNTERFACTUAL),
+    ("The reviewer that should have caught it approved it.", COUNTERFACTUAL),
+    ("It was a careless change.", JUDGEMENT),
+    ("Sloppy review, incompetent rollout.", JUDGEMENT),
+    ("Honestly this was ridiculous.", JUDGEMENT),
+    ("Root cause: human error.", JUDGEMENT),
+    ("Operator error during the failover.", JUDGEMENT),
+    ("It was John's fault.", JUDGEMENT),
+    ("It was John's fault.", PERSON),
+    ("The value was obviously wrong.", JUDGEMENT),
+    ("He should know better.", JUDGEMENT),
+    ("Rookie mistake.", JUDGEMENT),
+    ("The site was down!!!", ANIMATED),
+    ("Why did nobody notice!!", ANIMATED),
+    ("THE SITE IS DOWN again", ANIMATED),
+    ("This is UNACCEPTABLE", ANIMATED),
+]
+
+# System-shaped: nothing flagged and no suggestion. The domain docs' blameless column and the issue's
+# examples come first.
+SYSTEM: list[str] = [
+    "A config change with an invalid value reached production without validation.",
+    "Our test suite does not cover this failure mode.",
+    "Alert routing did not reach the on-call engineer through the expected channel.",
+    "The deployment process does not enforce the checklist steps automatically.",
+    "What would have made it easier for anyone in Bob's position to check the logs?",
+    "the pipeline should have blocked the migration",
+    "no validation caught the value",
+    "alert routing did not reach the on-call engineer",
+    "the deployment process does not enforce the checklist steps automatically",
+    "the test suite does not cover this failure mode",
+    "the migration failed to apply on the replica",
+    "the job failed to start",
+    "DNS resolution failed",
+    "the config should have been validated",
+    "monitoring could have alerted earlier",
+    "Monitoring could have alerted earlier.",
+    "Priya rolled back the deploy at 22:41",
+    "Sev1",
+    "HTTP 500s",
+    "the API returned 503",
+    "Database migration was applied to production without first running on staging.",
+    "Migration script did not include a rollback procedure.",
+    "Alerting delay of 4 minutes before the on-call engineer was paged.",
+    "Rollback was executed within 8 minutes of diagnosis.",
+    "The code release failed to update some microservice instances.",
+    "Config changes bypass review for minor changes.",
+    "Terraform should have caught the drift.",
+    "Stripe failed to respond in time.",
+    "Deploys should have been gated on the canary.",
+    "The script ignored the exit code.",
+    "the cron job forgot to renew the cert",
+    "Failed to connect to the database.",
+    "On-call engineers should have read access to production logs.",
+    "We should have a runbook for this.",
+    "If we had more time we would have tested it.",
+    "This would have been caught if the tests had run.",
+    "It wasn't anyone's fault; the loader accepted zero.",
+    "Nobody is to blame.",
+    "First user error reports arrived at 03:45.",
+    "Lazy loading hid the error.",
+    "Recovery took too long because the runbook was out of date.",
+    "Black Friday traffic caused the outage.",
+    "Throttling caused the outage.",
+    "Replication took too long to catch up.",
+    "Maintenance broke the cache.",
+    "Friday's deploy caused the outage.",
+    "The ERROR lines said SIGTERM; SEV1 declared in us-east-1.",
+    "Use the `DO NOT MERGE` label on <https://example.com/RUNBOOK|THE RUNBOOK>.",
+    "```\nBob should have checked the logs!!!\n```",
+    "Why?!",
+]
+
+
+@pytest.mark.parametrize(("text", "concern"), BLAME)
+def test_blame_shaped_phrasings_are_flagged(text: str, concern: Concern) -> None:
+    found = review(text)
+    assert concern in {f.concern for f in found.findings}, found
+    assert found.flagged
+    assert found.suggestion
+
+
+@pytest.mark.parametrize("text", SYSTEM)
+def test_system_shaped_phrasings_are_not_flagged(text: str) -> None:
+    found = review(text)
+    assert found.findings == (), found
+    assert not found.flagged
+    assert found.suggestion is None
+
+
+def test_the_table_has_at_least_twenty_of_each_and_every_concern() -> None:
+    assert len({text for text, _ in BLAME}) >= 20
+    assert len(set(SYSTEM)) >= 20
+    assert {concern for _, concern in BLAME} == set(Concern)
+
+
+# --- who is the subject ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("the pipeline should have blocked the migration", False),
+        ("Bob should have blocked the migration", True),
+        ("Bob said the linter should have caught it", False),  # the nearest subject is the linter
+        ("the linter should have caught what Bob pushed", False),
+        ("we really should have checked", True),  # adverbs are skipped
+        ("Really, the pipeline should have blocked it", False),
+        ("Kelly should have checked", True),  # a name, not an -ly adverb
+        ("The canary went out and should have caught it", False),  # left-out subject: the canary
+        ("Bob deployed the canary and should have watched it", True),  # left-out subject: Bob
+        ("the check, which should have failed, passed", False),
+        ("the engineer that should have been paged", True),
+        ("it should have alerted", False),
+        ("someone failed to update the docs", True),
+        ("the replica failed to update", False),
+        ("Failed to connect.", False),  # no subject: 'failed to' needs a person
+        ("Forgot to renew the cert.", True),  # no subject: 'forgot to' is a person's word
+        ("the script forgot to renew the cert", False),
+        ("if the pipeline had validated the value, nothing would have broken", False),
+        ("if the engineer had validated the value, nothing would have broken", True),
+    ],
+)
+def test_counterfactuals_are_judged_by_the_nearest_subject(text: str, flagged: bool) -> None:
+    assert (COUNTERFACTUAL in {f.concern for f in review(text).findings}) is flagged
+
+
+def test_should_have_needs_a_past_participle_to_be_hindsight() -> None:
+    assert not review("Engineers should have access to the logs.").flagged
+    assert not review("Engineers should have to approve it.").flagged
+    assert review("Engineers should have approved it.").flagged
+
+
+# --- names ---------------------------------------------------------------------------------------------
+def test_known_names_are_case_insensitive_and_whole_words() -> None:
+    assert not review("bob pushed a bad config").flagged  # lower case: not taken for a name on its own
+    found = review("bob pushed a bad config", known_names=["Bob"])
+    assert [(f.concern, f.excerpt) for f in found.findings] == [(PERSON, "bob pushed a bad config")]
+    assert not review("the algorithm caused the outage", known_names=["Al"]).flagged
+
+
+def test_a_known_full_name_is_one_person() -> None:
+    found = review("Priya Raman pushed a broken build", known_names=["Priya Raman", "Priya"])
+    assert [f.excerpt for f in found.findings] == ["Priya Raman pushed a broken build"]
+
+
+def test_a_name_that_is_also_a_word_only_counts_capitalised() -> None:
+    names = ["Mark", "Will"]
+    assert not review(
+        "The job will never finish; please mark missed pages as noise.", known_names=names
+    ).flagged
+    assert review("Mark broke the deploy", known_names=names).names_a_person
+    assert review("Will never answered the page.", known_names=names).names_a_person
+
+
+def test_names_are_fine_in_a_timeline() -> None:
+    assert not review("Priya rolled back the deploy at 22:41; Bob restarted the pods.").flagged
+
+
+def test_names_a_person_only_for_a_person_as_the_cause() -> None:
+    assert review("Root cause: Bob pushed a bad config.").names_a_person
+    assert review("QA should have caught this.").names_a_person
+    we = review("We should have checked the logs.")
+    assert we.flagged and not we.names_a_person  # a counterfactual, but nobody is named
+    assert not review("It was sloppy!!!").names_a_person
+    assert not review("the pipeline should have blocked the migration").names_a_person
+
+
+# --- offsets --------------------------------------------------------------------------------------------
+def test_findings_point_at_the_words_as_written() -> None:
+    text = "🔥 Root cause: <@U123|bob> broke the deploy!!! Bob should have checked the logs."
+    found = review(text)
+    assert [(f.concern, f.excerpt) for f in found.findings] == [
+        (PERSON, "<@U123|bob> broke the deploy"),
+        (ANIMATED, "!!!"),
+        (PERSON, "Bob"),
+        (COUNTERFACTUAL, "should have"),
+    ]
+    for f in found.findings:
+        assert text[f.start : f.end] == f.excerpt
+
+
+@pytest.mark.parametrize(("text", "concern"), BLAME)
+def test_every_finding_in_the_table_points_at_its_excerpt(text: str, concern: Concern) -> None:
+    prefixed = "🚨 *Summary:* " + text
+    for f in review(prefixed).findings:
+        assert prefixed[f.start : f.end] == f.excerpt
+        assert f.excerpt.strip() == f.excerpt and f.excerpt
+
+
+def test_shouting_is_a_run_on_one_line() -> None:
+    assert [f.excerpt for f in review("Owner: TBD ANA").findings] == ["TBD ANA"]
+    assert not review("Owner: TBD\nANA will confirm").flagged
+    assert not review("SEV API DNS HTTP SLO").flagged  # acronyms are not shouting
+
+
+def test_words_inside_code_and_links_are_not_read() -> None:
+    assert not review("We ran `git push --force` and <https://x.io/SHOULD_HAVE|STOP THE DEPLOY>.").flagged
+    assert review("We ran `git push --force` and STOP THE DEPLOY.").flagged
+
+
+# --- suggestions ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        (
+            "Bob should have checked the logs",
+            "What would have made it easier for anyone in that position to check the logs?",
+        ),
+        (
+            "QA should have caught this.",
+            "What would have made it easier for anyone in that position to catch this?",
+        ),
+        (
+            "The on-call engineer should have escalated and paged the DBA, but didn't.",
+            "What would have made it easier for anyone in that position to escalate and page the DBA?",
+        ),
+        (
+            "@dana shouldn't have deployed on a Friday.",
+            "What would have made it easier for anyone in that position not to deploy on a Friday?",
+        ),
+        (
+            "This would not have happened if they followed the deployment checklist.",
+            "What would have made it easier for anyone in that position to follow the deployment checklist?",
+        ),
+        (
+            "Alice forgot to renew the certificate.",
+            "What would have reminded anyone in that position to renew the certificate?",
+        ),
+        (
+            "The engineer failed to escalate the page.",
+            "What made it hard to escalate the page at that moment?",
+        ),
+        (
+            "Bob ignored the disk space alert for an hour.",
+            "What made the disk space alert easy to miss at that moment?",
+        ),
+        (
+            "John pushed a bad config change.",
+            "Describe what the system allowed, for example: "
+            "“A bad config change reached production without being caught.”",
+        ),
+        (
+            "John's change took down the checkout service.",
+            "Name the change, not its author: “The change took down the checkout service.” "
+            "What let it through?",
+        ),
+        (
+            "The on-call engineer took too long to respond.",
+            "What slowed the response: did the alert reach the right person, through the expected channel?",
+        ),
+        (
+            "Root cause: human error.",
+            "“Human error” is where the inquiry starts: what made the error easy to make, "
+            "and what would have caught it?",
+        ),
+        ("The site was down!!!", "State it calmly; the facts carry the weight."),
+        (
+            "Bob should have run `make test` before merging!!!",
+            "What would have made it easier for anyone in that position to run `make test` before merging? "
+            "State it calmly; the facts carry the weight.",
+        ),
+    ],
+)
+def test_the_reframe_templates(text: str, suggestion: str) -> None:
+    assert review(text).suggestion == suggestion
+
+
+def test_the_suggestion_reuses_the_verb_phrase_in_its_base_form() -> None:
+    cases = {
+        "paged the DBA": "page the DBA",
+        "verified the backup": "verify the backup",
+        "stopped the rollout": "stop the rollout",
+        "rolled back": "roll back",
+        "cancelled the job": "cancel the job",
+        "validated the input": "validate the input",
+        "monitored the queue": "monitor the queue",
+        "ignored the noise": "ignore the noise",
+        "been more careful": "be more careful",
+        "known": "know",
+        "read the runbook": "read the runbook",
+        "waited": "wait",
+        "used the flag": "use the flag",
+        "committed the fix": "commit the fix",
+    }
+    for said, base in cases.items():
+        expected = f"What would have made it easier for anyone in that position to {base}?"
+        assert review(f"We should have {said}.").suggestion == expected, said
+
+
+def test_a_long_clause_gets_the_general_question_not_a_mangled_one() -> None:
+    long = "Bob should have " + "checked " + " ".join(["the"] * 20) + " logs"
+    assert review(long).suggestion == (
+        "Ask what would have made the right call easier for anyone in that position, not what someone "
+        "should have done."
+    )
+
+
+def test_nothing_is_rewritten() -> None:
+    text = "Bob SHOULD have checked the logs!!!"
+    found = review(text)
+    assert found.flagged
+    assert all(f.excerpt in text for f in found.findings)
+    assert found == review(text)  # pure: same text, same review
+
+
+# --- properties --------------------------------------------------------------------------------------
+FRAGMENTS = st.sampled_from(
+    [t for t, _ in BLAME]
+    + SYSTEM
+    + ["<@U1>", "<@U2|ana>", "<#C1|general>", "<!here>", "@bob", "`code`", "```", "<https://x.io|LINK>"]
+    + ["🔥", ":rotating_light:", "!!", "‼", "\u2019s", "'", "\n", ", ", "; ", " and ", "if ", "had ", "SEV1"]
+    + ["Bob", "should have", "failed to", "FAILED", "caused by", "\u2019", "…", "-", "ÄRGER", "\u0130", "ß"]
+)
+TEXTS = st.one_of(st.text(), st.lists(FRAGMENTS, max_size=12).map(" ".join))
+
+
+def _check_findings(text: str, found: Review) -> None:
+    for f in found.findings:
+        assert isinstance(f, Finding)
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.excerpt
+    assert found.flagged is bool(found.findings)
+    assert (found.suggestion is None) is (not found.findings)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.lists(st.sampled_from(["Bob", "priya raman", "Will", "", "a", "@ana", "O'Brien"])))
+def test_never_raises_and_findings_are_within_the_text(text: str, names: list[str]) -> None:
+    _check_findings(text, review(text, known_names=names))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.sampled_from(SYSTEM))
+def test_adding_a_system_shaped_sentence_to_clean_text_keeps_it_clean(text: str, sentence: str) -> None:
+    if review(text).flagged:
+        return
+    assert not review(text + "\n" + sentence).flagged
+    assert not review(sentence + "\n" + text).flagged
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(SYSTEM), min_size=1, max_size=8))
+def test_system_shaped_paragraphs_stay_clean(sentences: list[str]) -> None:
+    assert not review(" ".join(s if s.endswith((".", "?", "!")) else s + "." for s in sentences)).flagged
+
+
+# --- size ------------------------------------------------------------------------------------------------
+# Timed as the best of several runs, so that a busy machine does not fail them; a quadratic step would.
+def _fastest(text: str, runs: int = 5, *, enough: float = 0.0) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        _check_findings(text, review(text, known_names=["Bob", "Priya Raman"]))
+        best = min(best, time.perf_counter() - started)
+        if best < enough:
+            break
+    return best
+
+
+def test_twenty_thousand_characters_well_under_fifty_milliseconds() -> None:
+    paragraph = " ".join([t for t, _ in BLAME] + SYSTEM)
+    text = (paragraph * (20_000 // len(paragraph) + 1))[:20_000]
+    assert _fastest(text, runs=20, enough=0.05) < 0.05
+
+
+PATHOLOGICAL = [
+    *["if they followed ", "it would have helped if they followed ", "we should have checked "],
+    *["```", "<http", "Bob ", "Bob broke it ", "!", "ABCDE ", "and ", "<@U1|", "human error "],
+]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_pathological_text_stays_linear(unit: str) -> None:
+    small = unit * (5_000 // len(unit))
+    large = unit * (20_000 // len(unit))
+    assert _fastest(large, runs=20, enough=0.1) < 0.1
+    assert _fastest(large) < 8 * _fastest(small) + 0.005  # four times the text: about four times the time
