@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.domain.capture import message_from_slack
 from bot.runtime import Runtime
@@ -32,24 +34,36 @@ def _watched(rt: Runtime, client: WebClient, team_id: str, channel_id: str | Non
 
 def capture_message_event(rt: Runtime, client: WebClient, team_id: str, event: Mapping[str, Any]) -> None:
     subtype = event.get("subtype")
-    if subtype in IGNORED_SUBTYPES:
+    channel_id = event.get("channel")
+    if subtype in IGNORED_SUBTYPES or not channel_id or str(channel_id).startswith("D"):
         return
-    channel = _watched(rt, client, team_id, event.get("channel"))
-    if channel is None:
-        return
-    now = rt.clock()
+    # The hot path: a known channel is checked and written in one transaction.
     with rt.transaction() as session:
-        if subtype == EDITED:
-            edited = message_from_slack(event["message"])
-            stored = store.find_message(session, channel.pk, edited.ts)
-            if stored is None:
-                store.store_message(session, channel.pk, edited, source=LIVE, now=now)
-            elif stored.deleted_at is None:
-                store.record_edit(session, stored, edited.text, edited.edited_at, now)
-        elif subtype == DELETED:
-            store.mark_deleted(session, channel.pk, str(event["deleted_ts"]), now)
-        else:
-            store.store_message(session, channel.pk, message_from_slack(event), source=LIVE, now=now)
+        state = store.watch_state(session, team_id, str(channel_id))
+        if state is not None:
+            channel_pk, watched = state
+            if watched:
+                _store_event(session, channel_pk, event, rt.clock())
+            return
+    channel = _watched(rt, client, team_id, str(channel_id))  # first sight: ask Slack what it is
+    if channel is not None:
+        with rt.transaction() as session:
+            _store_event(session, channel.pk, event, rt.clock())
+
+
+def _store_event(session: Session, channel_pk: int, event: Mapping[str, Any], now: datetime) -> None:
+    subtype = event.get("subtype")
+    if subtype == EDITED:
+        edited = message_from_slack(event["message"])
+        stored = store.find_message(session, channel_pk, edited.ts)
+        if stored is None:
+            store.store_message(session, channel_pk, edited, source=LIVE, now=now)
+        elif stored.deleted_at is None:
+            store.record_edit(session, stored, edited.text, edited.edited_at, now)
+    elif subtype == DELETED:
+        store.mark_deleted(session, channel_pk, str(event["deleted_ts"]), now)
+    else:
+        store.store_message(session, channel_pk, message_from_slack(event), source=LIVE, now=now)
 
 
 def _stored_message_id(rt: Runtime, client: WebClient, channel: ChannelRef, ts: str) -> int | None:

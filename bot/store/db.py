@@ -104,9 +104,10 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 @functools.cache
 def _insert_or_ignore_statement(model: type[Base], key: tuple[str, ...], dialect_name: str) -> Any:
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    column = getattr(model, key[0])
+    table = model.__table__
+    # Core, not ORM: the ORM's bulk-insert path costs more than the INSERT itself.
     # RETURNING yields the row only when it was inserted; rowcount is not reliable across drivers.
-    return dialect.insert(model).on_conflict_do_nothing(index_elements=list(key)).returning(column)
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
 
 
 def insert_or_ignore(session: Session, model: type[Base], values: dict[str, Any], key: list[str]) -> bool:

@@ -29,6 +29,16 @@ def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | No
     ).one_or_none()
 
 
+def watch_state(session: Session, team_id: str, channel_id: str) -> tuple[int, bool] | None:
+    """(channel pk, watched) without loading the row: the capture hot path asks this per event."""
+    row = session.execute(
+        select(Channel.id, Channel.watched).where(
+            Channel.team_id == team_id, Channel.channel_id == channel_id
+        )
+    ).first()
+    return None if row is None else (int(row[0]), bool(row[1]))
+
+
 def get_channel_by_name(session: Session, name: str, team_id: str | None = None) -> Channel | None:
     query = select(Channel).where(Channel.name == name.lstrip("#"))
     if team_id is not None:
