@@ -218,7 +218,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandFailed(f"Slack did not accept the bot token: {error}") from error
         from bot.scheduling import build_scheduler
 
-        scheduler = build_scheduler(rt)
+        scheduler = build_scheduler(rt, bolt_app.client)
         scheduler.start()
         try:
             if settings.socket_mode:

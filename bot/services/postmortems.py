@@ -123,8 +123,24 @@ def _curated(timeline: Timeline) -> Timeline:
 def start(
     rt: Runtime, client: WebClient, *, team_id: str, channel_id: str, user_id: str, title: str
 ) -> tuple[Loaded, bool]:
-    """Open the channel's postmortem and its thread, or find the one that exists (False)."""
+    """`/postmortem start`: open the channel's postmortem and thread, or find the one that exists."""
     channel = require_watched(rt, team_id, channel_id)
+    return open_postmortem(rt, client, channel, user_id=user_id, title=title)
+
+
+def open_postmortem(
+    rt: Runtime,
+    client: WebClient,
+    channel: ChannelRef,
+    *,
+    user_id: str | None,
+    title: str,
+    severity: str | None = None,
+) -> tuple[Loaded, bool]:
+    """Create the postmortem (one per channel) and post its thread; False when it already existed.
+
+    `user_id` None: the bot opened it itself, and it has no lead until someone says who.
+    """
     everything = channel_timeline(rt, channel, client=client, include_all=True)
     with rt.transaction() as session:
         row, created = store.create(
@@ -135,6 +151,8 @@ def start(
             started_by=user_id,
             now=rt.clock(),
         )
+        if created and severity:
+            row.severity = severity
         needs_thread = row.thread_ts is None
     loaded = load(rt, channel)
     if needs_thread:

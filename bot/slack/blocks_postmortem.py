@@ -212,3 +212,55 @@ def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) 
 
 def _plain(text: str) -> dict[str, str]:
     return {"type": "plain_text", "text": text}
+
+
+def auto_opened_text(hours_since_resolution: int) -> str:
+    return (
+        ":hourglass_flowing_sand: I opened this postmortem because nobody had, "
+        f"{hours_since_resolution}h after resolution: details fade fast, and the 48-hour window "
+        "is for writing it while they are fresh. "
+        "Who leads it? `/postmortem lead @someone`."
+    )
+
+
+def ask_wanted(severity: str) -> list[Block]:
+    """Asked once, for severities that do not require a postmortem."""
+    return [
+        section(
+            f"This *{severity}* incident is resolved. Your policy does not require a postmortem for it — "
+            "is one wanted? The trigger is \u201cwe were surprised\u201d, "
+            "not \u201csomeone is in trouble\u201d."
+        ),
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": Action.START_POSTMORTEM.value,
+                    "style": "primary",
+                    "text": _plain("Start the postmortem"),
+                },
+                {
+                    "type": "button",
+                    "action_id": Action.DECLINE_POSTMORTEM.value,
+                    "text": _plain("Not needed"),
+                },
+            ],
+        },
+    ]
+
+
+def escalation_text(
+    pm: pmd.Postmortem, missing: Sequence[pmd.Section], lead_user_id: str | None, channel: str
+) -> str:
+    names = ", ".join(pmd.SECTION_TITLES[s].lower() for s in missing)
+    who = (
+        f"<@{lead_user_id}>"
+        if lead_user_id
+        else "This postmortem has no lead yet (`/postmortem lead @someone`), and"
+    )
+    return (
+        f":rotating_light: 48 hours since #{channel} was resolved, and *{pm.title}* still has no {names}. "
+        f"{who} — can you get it written while people still remember? "
+        "`/postmortem status` shows what is left."
+    )

@@ -19,6 +19,13 @@ class Sub(StrEnum):
     REVIEW = "review"
     COMPLETE = "complete"
     EXPORT = "export"
+    ACTION = "action"
+    ACTIONS = "actions"
+    START_WORK = "start-work"
+    DONE = "done"
+    WONTDO = "wontdo"
+    REOPEN = "reopen"
+    REDATE = "redate"
 
 
 class Event(StrEnum):
@@ -45,12 +52,23 @@ class Action(StrEnum):
 
     EDIT_SECTION = "postmortem.edit_section"  # the "Edit a section…" select on the parent message
     EXPORT = "postmortem.export"  # the Export button on the parent message
+    START_POSTMORTEM = "postmortem.start"  # "Is a postmortem wanted?" → yes
+    DECLINE_POSTMORTEM = "postmortem.decline"  # "Is a postmortem wanted?" → no
+    ADD_ITEM = "action_item.add"  # the "Add action item" button on the parent message
+    ITEM_START = "action_item.start"  # buttons on item listings; value = the item id
+    ITEM_DONE = "action_item.done"
+    ITEM_REOPEN = "action_item.reopen"
+    ITEM_REDATE = "action_item.redate"  # opens the re-date modal
+    ITEM_WONTDO = "action_item.wontdo"  # opens the won't-do modal
 
 
 class View(StrEnum):
     """callback_id of modals."""
 
     EDIT_SECTION = "postmortem.edit_section_view"
+    ADD_ITEM = "action_item.add_view"
+    REDATE_ITEM = "action_item.redate_view"
+    WONTDO_ITEM = "action_item.wontdo_view"
 
 
 class Block(StrEnum):
@@ -59,3 +77,8 @@ class Block(StrEnum):
     SECTION_TEXT = "section_text"
     SECTION_VALUE = "section_value"
     FACTOR_CATEGORY = "factor_category"
+    ITEM_OWNER = "item_owner"
+    ITEM_DUE = "item_due"
+    ITEM_PRIORITY = "item_priority"
+    ITEM_TEXT = "item_text"
+    ITEM_REASON = "item_reason"

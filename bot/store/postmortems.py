@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.db import insert_or_ignore
@@ -131,3 +131,23 @@ def action_item_stats(session: Session, channel_pk: int) -> tuple[int, bool]:
         )
     )
     return int(open_count or 0), bool(urgent)
+
+
+def release_escalation(session: Session, postmortem_id: int) -> None:
+    """The escalation could not be posted: let a later sweep try again."""
+    session.execute(update(Postmortem).where(Postmortem.id == postmortem_id).values(escalated_at=None))
+
+
+def release_notice(session: Session, channel_pk: int, kind: str) -> None:
+    """The notice could not be sent: let a later sweep try again."""
+    session.execute(
+        delete(ChannelNotice).where(ChannelNotice.channel_pk == channel_pk, ChannelNotice.kind == kind)
+    )
+
+
+def mark_notice_sent(session: Session, channel_pk: int, kind: str, now: datetime) -> None:
+    session.execute(
+        update(ChannelNotice)
+        .where(ChannelNotice.channel_pk == channel_pk, ChannelNotice.kind == kind)
+        .values(sent_at=now)
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.domain import postmortem as pmd
@@ -28,6 +28,36 @@ def register(app: App, rt: Runtime) -> None:
         loaded = postmortems.load(rt, channel)
         client.views_open(
             trigger_id=body["trigger_id"], view=edit_section_modal(loaded.postmortem, section, channel_id)
+        )
+
+    @app.action(Action.START_POSTMORTEM)
+    def start_postmortem(
+        ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            loaded, _ = postmortems.start(
+                rt,
+                client,
+                team_id=str(context.team_id),
+                channel_id=body["channel"]["id"],
+                user_id=user_id,
+                title="",
+            )
+        except UserError as error:
+            respond(response_type="ephemeral", replace_original=False, text=f":warning: {error}")
+            return
+        respond(
+            replace_original=True, text=f"<@{user_id}> started the postmortem: *{loaded.postmortem.title}*."
+        )
+
+    @app.action(Action.DECLINE_POSTMORTEM)
+    def decline_postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        respond(
+            replace_original=True,
+            text=f"No postmortem for this incident, decided by <@{body['user']['id']}>.",
         )
 
     @app.action(Action.EXPORT)
