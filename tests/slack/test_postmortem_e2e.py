@@ -227,3 +227,37 @@ def test_cli_export_writes_one_file_per_postmortem_the_same_bytes_each_time(
     assert front["severity"] == "SEV2"
     assert front["status"] == "draft"
     assert main(["export", "--out", str(tmp_path / "c"), "--channel", "inc-nope"]) == 1
+
+
+def _button(bot: BotUnderTest, action_id: str) -> None:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": BOB},
+        "channel": {"id": CHANNEL, "name": NAME},
+        "trigger_id": "trigger.ask",
+        "container": {"type": "message", "message_ts": "1.0", "channel_id": CHANNEL},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": "x"}],
+        "response_url": bot.stub.response_url,
+    }
+    assert bot.slack.interaction(payload).status == 200
+
+
+def test_is_a_postmortem_wanted_yes_starts_it_with_the_clicker_as_lead(bot: BotUnderTest) -> None:
+    _seed_incident(bot)
+    _ask(bot, "watch", "Recording")
+    before = len(bot.stub.responses)
+    _button(bot, "postmortem.start")
+    answer = bot.stub.wait_for_response(timeout=10, after=before)
+    assert answer["replace_original"] is True
+    assert f"<@{BOB}> started the postmortem" in answer["text"]
+    assert "*Lead:* Bob" in json.dumps(_parent(bot)["blocks"])
+
+
+def test_is_a_postmortem_wanted_no_records_who_decided(bot: BotUnderTest) -> None:
+    _seed_incident(bot)
+    _ask(bot, "watch", "Recording")
+    before = len(bot.stub.responses)
+    _button(bot, "postmortem.decline")
+    answer = bot.stub.wait_for_response(timeout=10, after=before)
+    assert answer["text"] == f"No postmortem for this incident, decided by <@{BOB}>."
+    assert not [m for m in bot.stub.messages(CHANNEL) if "Postmortem: " in json.dumps(m.get("blocks", []))]
