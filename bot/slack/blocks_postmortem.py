@@ -67,6 +67,10 @@ def postmortem_parent(
         ),
         section(_phase_lines(timeline, emoji_marks)),
     ]
+    if pm.participants:
+        shown = ", ".join(mrkdwn_escape(p) for p in pm.participants[:12])
+        more = f" and {len(pm.participants) - 12} more" if len(pm.participants) > 12 else ""
+        blocks.append(context(f"*Participants:* {shown}{more}"))
     for title, text in (("Summary", pm.summary), ("Impact", pm.impact), ("Root cause", pm.root_cause)):
         if text:
             note = (

@@ -67,6 +67,7 @@ def test_start_opens_the_thread_prefilled_from_the_timeline(bot: BotUnderTest) -
     assert "2025-03-15 21:58 UTC" in shown  # impact start, in UTC
     assert "Duration:* 2h 14m" in shown
     assert "Still empty:" in shown
+    assert "*Participants:* Alice, Bob" in shown  # who posted
     replies = [
         m
         for m in bot.stub.messages(CHANNEL)
