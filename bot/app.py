@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from bot.slack import middleware
 from bot.slack.api import make_web_client
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import action_item_interactions, actions, commands, events, views
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ def build_bolt_app(rt: Runtime, client: WebClient | None = None) -> App:
     events.register(app, rt)
     actions.register(app, rt)
     views.register(app, rt)
+    action_item_interactions.register(app, rt)
 
     @app.error
     def log_unexpected(error: Exception, body: dict[str, Any]) -> None:

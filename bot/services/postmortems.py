@@ -324,7 +324,11 @@ def move_status(rt: Runtime, client: WebClient, *, team_id: str, channel_id: str
 
 
 def document(rt: Runtime, loaded: Loaded) -> str:
-    return pmd.render_document(loaded.postmortem, loaded.timeline, [], emoji_marks=rt.settings.emoji_marks)
+    from bot.services.action_items import document_rows
+
+    with rt.transaction() as session:
+        rows = document_rows(session, loaded.channel)
+    return pmd.render_document(loaded.postmortem, loaded.timeline, rows, emoji_marks=rt.settings.emoji_marks)
 
 
 def export_to_slack(rt: Runtime, client: WebClient, loaded: Loaded) -> str:

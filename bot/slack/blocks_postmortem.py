@@ -93,6 +93,11 @@ def postmortem_parent(
                     "action_id": Action.EXPORT.value,
                     "text": {"type": "plain_text", "text": "Export"},
                 },
+                {
+                    "type": "button",
+                    "action_id": Action.ADD_ITEM.value,
+                    "text": {"type": "plain_text", "text": "Add action item"},
+                },
             ],
         }
     )

@@ -12,7 +12,7 @@ from bot.domain.errors import UserError
 from bot.runtime import Runtime
 from bot.slack.blocks import usage_blocks
 from bot.slack.ids import COMMAND, Sub
-from bot.slack.listeners import postmortem_commands, timeline_commands
+from bot.slack.listeners import action_commands, postmortem_commands, timeline_commands
 from bot.slack.listeners.invocation import Invocation, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,8 @@ HELP_USAGE = (Sub.HELP.value, "what you are reading now")
 
 # /postmortem help lists exactly these, in this order.
 SUBCOMMANDS: dict[str, Subcommand] = {
-    s.name.value: s for s in (*postmortem_commands.SUBCOMMANDS, *timeline_commands.SUBCOMMANDS)
+    s.name.value: s
+    for s in (*postmortem_commands.SUBCOMMANDS, *action_commands.SUBCOMMANDS, *timeline_commands.SUBCOMMANDS)
 }
 
 

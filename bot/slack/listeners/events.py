@@ -9,9 +9,8 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.services import capture, channels
-from bot.slack.blocks import home_view
 from bot.slack.ids import Event
-from bot.slack.listeners.commands import usages
+from bot.slack.listeners import action_item_interactions
 
 
 def register(app: App, rt: Runtime) -> None:
@@ -19,7 +18,7 @@ def register(app: App, rt: Runtime) -> None:
     def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        client.views_publish(user_id=event["user"], view=home_view(usages()))
+        action_item_interactions.publish_home(rt, client, event["user"])
 
     @app.event(Event.MESSAGE)
     def message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
