@@ -30,7 +30,9 @@ from tests.slack_stub.sdk_check import conformance_problems
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ENV = "POSTMORTEM_TEST_POSTGRES_URL"
-TEMPLATE_DB = "pmbot_test_template"
+# One template per test run, so two runs against one server (two developers, CI and a developer)
+# cannot drop each other's template.
+TEMPLATE_DB = f"pmbot_test_template_{uuid.uuid4().hex[:8]}"
 BOT_TOKEN = "xoxb-test-token"
 
 
