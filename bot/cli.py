@@ -1,4 +1,4 @@
-"""postmortem-bot run | migrate | check | timeline | import | export.
+"""postmortem-bot run | migrate | check | timeline | import | export | remind.
 
 Every failure ends with a message on stderr and a non-zero exit: 2 for configuration and usage,
 1 for anything that went wrong while doing the work.
@@ -117,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     export.add_argument("--channel", metavar="NAME", help="only this incident channel's postmortem")
     export.set_defaults(handler=cmd_export)
+
+    remind = sub.add_parser(
+        "remind", help="run the weekly action-item reminder sweep now and print what it posts"
+    )
+    remind.add_argument(
+        "--dry-run", action="store_true", help="print what would be posted; store nothing, call Slack never"
+    )
+    remind.set_defaults(handler=cmd_remind)
     return parser
 
 
@@ -333,6 +341,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if not written:
         print("No postmortems yet.", file=sys.stderr)
     return 0
+
+
+def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
+    """This week's reminders not yet sent: posted (each claimed first, so never twice) or just printed."""
+    from bot.services import reminders
+
+    client = None
+    if not args.dry_run:
+        from bot.slack.api import make_web_client
+
+        settings.require_slack()
+        client = make_web_client(settings)
+    rt = Runtime.create(settings)
+    try:
+        _require_current_schema(rt)
+        result = reminders.sweep(rt, client, dry_run=args.dry_run)
+    finally:
+        rt.close()
+    print("\n".join(reminders.describe(result)))
+    return EXIT_FAILURE if result.failed else 0
 
 
 def _safe_url(settings: Settings) -> str:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.reminders import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, Mark, parse_emoji_marks
 
 SLACK_API_URL_DEFAULT = "https://slack.com/api/"
@@ -104,6 +105,12 @@ VARIABLES: tuple[Variable, ...] = (
         "`SEV1,SEV2`",
         "Severities that require a postmortem; for the others the bot asks once whether one is wanted.",
     ),
+    Variable(
+        "REMINDER_SCHEDULE",
+        f"`{DEFAULT_SCHEDULE}`",
+        "When the weekly action-item reminders go out: a weekday and a 24-hour time in "
+        "`DEFAULT_TIMEZONE` (`mon 09:00`, `friday 16:30`).",
+    ),
     Variable("LOG_LEVEL", "`INFO`", "DEBUG, INFO, WARNING or ERROR."),
 )
 
@@ -130,6 +137,7 @@ class Settings:
     postmortem_open_after: timedelta = timedelta(hours=24)
     required_severities: frozenset[str] = frozenset({"SEV1", "SEV2"})
     log_level: str = "INFO"
+    reminder_schedule: Schedule = field(default_factory=lambda: parse_schedule(DEFAULT_SCHEDULE))
 
     @property
     def socket_mode(self) -> bool:
@@ -207,6 +215,12 @@ class Settings:
                 f"got {postmortem_channel!r}."
             )
 
+        reminder_schedule = parse_schedule(DEFAULT_SCHEDULE)
+        try:
+            reminder_schedule = parse_schedule(get("REMINDER_SCHEDULE") or DEFAULT_SCHEDULE)
+        except ValueError as error:
+            problems.append(f"REMINDER_SCHEDULE: {error}")
+
         log_level = (get("LOG_LEVEL") or "INFO").upper()
         if log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}.")
@@ -226,6 +240,7 @@ class Settings:
             postmortem_open_after=open_after,
             required_severities=severities,
             log_level=log_level,
+            reminder_schedule=reminder_schedule,
         )
 
     def require_slack(self) -> None:

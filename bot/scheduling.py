@@ -11,11 +11,12 @@ import logging
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.services import deadlines
+from bot.services import deadlines, reminders
 from bot.store.events import forget_events_before
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,11 @@ logger = logging.getLogger(__name__)
 FORGET_EVENTS_JOB = "forget-processed-events"
 DEADLINES_JOB = "postmortem-deadlines"
 DEADLINE_SWEEP_EVERY = timedelta(minutes=5)
+REMINDERS_JOB = "weekly-reminders"
+REMINDERS_CATCH_UP_JOB = "weekly-reminders-catch-up"
+REMINDERS_RETRY_JOB = "weekly-reminders-retry"
+REMINDER_RETRY_EVERY = timedelta(minutes=15)
+CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Slack retries a delivery for about an hour at most; three days is generous.
 EVENT_ID_RETENTION = timedelta(days=3)
 
@@ -40,6 +46,26 @@ def sweep_postmortem_deadlines(rt: Runtime, client: WebClient) -> None:
         logger.info(
             "48-hour rule: opened %s, asked %s, escalated %s", result.opened, result.asked, result.escalated
         )
+
+
+def send_weekly_reminders(rt: Runtime, client: WebClient, *, only_pending: bool = False) -> None:
+    """The weekly sweep (also run once at start, for a run missed while down, and as the retry)."""
+    result = reminders.sweep(rt, client, only_pending=only_pending)
+    if result.posted or result.failed:
+        logger.info(
+            "weekly reminders %s: posted %d, failed %d", result.week, len(result.posted), len(result.failed)
+        )
+
+
+def reminder_trigger(rt: Runtime) -> CronTrigger:
+    """REMINDER_SCHEDULE as a cron trigger in DEFAULT_TIMEZONE (wall-clock time across DST changes)."""
+    schedule = rt.settings.reminder_schedule
+    return CronTrigger(
+        day_of_week=CRON_DAYS[schedule.weekday],
+        hour=schedule.at.hour,
+        minute=schedule.at.minute,
+        timezone=rt.settings.default_timezone,
+    )
 
 
 def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundScheduler:
@@ -63,5 +89,29 @@ def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundS
             id=DEADLINES_JOB,
             replace_existing=True,
             next_run_time=rt.clock(),
+        )
+        scheduler.add_job(
+            send_weekly_reminders,
+            reminder_trigger(rt),
+            args=[rt, client],
+            id=REMINDERS_JOB,
+            replace_existing=True,
+        )
+        # Once at start: this week's run, if it passed while the bot was down (claims make it a no-op
+        # when it was sent), and never older weeks'.
+        scheduler.add_job(
+            send_weekly_reminders,
+            args=[rt, client],
+            id=REMINDERS_CATCH_UP_JOB,
+            replace_existing=True,
+            next_run_time=rt.clock(),
+        )
+        scheduler.add_job(
+            send_weekly_reminders,
+            IntervalTrigger(seconds=int(REMINDER_RETRY_EVERY.total_seconds())),
+            args=[rt, client],
+            kwargs={"only_pending": True},
+            id=REMINDERS_RETRY_JOB,
+            replace_existing=True,
         )
     return scheduler

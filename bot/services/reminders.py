@@ -1,0 +1,204 @@
+"""The weekly reminder sweep: decide every reminder, claim each, post it, mark it sent.
+
+Exactly once: every message is keyed (kind, target, ISO week of the scheduled run) in
+`reminder_sends`. A sweep claims the key before posting and marks it sent after; two processes on
+one database agree on one claimant, a sweep run again (or after a restart across the reminder
+time) finds the week's keys sent and posts nothing, and only the most recent run's week is ever
+considered, so a process that was down for weeks posts one reminder, not a burst. A Slack error
+releases the claim (sent_at stays empty) so the next sweep retries it; a process that dies
+mid-post holds its claim for LEASE, after which another sweep may retry.
+
+Where: a channel with anything open gets one message. An archived channel's goes to
+POSTMORTEM_CHANNEL, or, without one, to each of its owners by direct message. Each owner with
+overdue items gets one direct message listing all of them (conversations.open, then
+chat.postMessage). Slack's `is_archived` answer marks the channel archived and reroutes at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
+
+from bot.domain import reminders as rd
+from bot.runtime import Runtime
+from bot.services.action_items import to_item
+from bot.slack.blocks_actions import archived_note, text_blocks
+from bot.store import action_items as store
+from bot.store.models import Channel
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "channel"  # target: channels.id; posted in the channel (or POSTMORTEM_CHANNEL when archived)
+CHANNEL_DM = "channel-dm"  # target: "<channels.id>:<owner>"; an archived channel's reminder, by DM
+OWNER = "owner"  # target: the owner's user id; their overdue items, by DM
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message the sweep posts (or would post)."""
+
+    kind: str
+    target: str
+    destination: str  # a channel id or #name, or a user id when `dm`
+    dm: bool
+    text: str
+    about: str  # for people: "#inc-db", "#inc-db (archived) → #postmortems", "DM @U123"
+    seen_item_ids: tuple[int, ...] = ()  # items counted as having been in one more reminder
+    channel_pk: int | None = None
+
+
+@dataclass
+class SweepResult:
+    week: str
+    dry_run: bool
+    posted: list[Outgoing] = field(default_factory=list)
+    failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    already_sent: int = 0
+
+
+@dataclass(frozen=True)
+class _ChannelInfo:
+    pk: int
+    name: str
+    archived: bool
+
+
+def plan(rt: Runtime, now: datetime) -> tuple[str, list[Outgoing]]:
+    """This week's key and every reminder due, decided from one read of the items."""
+    tz, schedule = rt.settings.default_timezone, rt.settings.reminder_schedule
+    week = rd.week_key(now, tz, schedule)
+    today = now.astimezone(tz).date()
+    with rt.transaction() as session:
+        rows = store.for_reminders(session)
+    channels = {r.channel_id: _ChannelInfo(r.channel_pk, r.channel_name, r.channel_archived) for r in rows}
+    items = [to_item(r) for r in rows]
+    outgoing: list[Outgoing] = []
+    for channel_id, reminder in rd.plan_channel_reminders(items, today).items():
+        outgoing += _route(rt, channels[channel_id], channel_id, reminder)
+    for owner, overdue in rd.plan_owner_digests(items, today).items():
+        outgoing.append(
+            Outgoing(OWNER, owner, owner, True, rd.render_owner_digest(overdue, today), f"DM <@{owner}>")
+        )
+    return week, outgoing
+
+
+def _route(rt: Runtime, info: _ChannelInfo, channel_id: str, reminder: rd.ChannelReminder) -> list[Outgoing]:
+    text = rd.render_channel_reminder(reminder)
+    ids = tuple(i.id for i in reminder.items)
+    if not info.archived:
+        return [Outgoing(CHANNEL, str(info.pk), channel_id, False, text, f"#{info.name}", ids, info.pk)]
+    note = archived_note(info.name, text)
+    if rt.settings.postmortem_channel:
+        where = rt.settings.postmortem_channel
+        about = f"#{info.name} (archived) → {where}"
+        return [Outgoing(CHANNEL, str(info.pk), where, False, note, about, ids, info.pk)]
+    owners = sorted({i.owner_id for i in reminder.items})
+    return [
+        Outgoing(
+            CHANNEL_DM,
+            f"{info.pk}:{owner}",
+            owner,
+            True,
+            note,
+            f"#{info.name} (archived) → DM <@{owner}>",
+            tuple(i.id for i in reminder.items if i.owner_id == owner),
+            info.pk,
+        )
+        for owner in owners
+    ]
+
+
+def sweep(
+    rt: Runtime, client: WebClient | None, *, dry_run: bool = False, only_pending: bool = False
+) -> SweepResult:
+    """Post every reminder of the most recent scheduled run that is not yet sent.
+
+    dry_run: decide and return what would be posted; store nothing, call Slack never.
+    only_pending: only the reminders already claimed this week and not sent (the retry job).
+    """
+    now = rt.clock()
+    week, outgoing = plan(rt, now)
+    with rt.transaction() as session:
+        sent = store.sent_targets(session, week)
+        pending = store.pending_targets(session, week) if only_pending else set()
+    result = SweepResult(week=week, dry_run=dry_run)
+    todo = [o for o in outgoing if (o.kind, o.target) not in sent]
+    result.already_sent = len(outgoing) - len(todo)
+    if only_pending:
+        todo = [o for o in todo if (o.kind, o.target) in pending]
+    if dry_run:
+        result.posted = todo
+        return result
+    assert client is not None, "a sweep that posts needs a Slack client"
+    for message in todo:
+        _deliver(rt, client, week, message, result)
+    return result
+
+
+def _deliver(rt: Runtime, client: WebClient, week: str, message: Outgoing, result: SweepResult) -> None:
+    key = {"kind": message.kind, "target": message.target, "week": week}
+    with rt.transaction() as session:
+        if not store.claim_send(session, **key, now=rt.clock(), lease=LEASE):
+            return  # another process has it, or sent it
+    try:
+        _post(client, message)
+    except SlackApiError as error:
+        reason = str(error.response.get("error") or error.response.status_code)
+        with rt.transaction() as session:
+            store.release(session, **key, error=reason)
+        if reason == "is_archived" and message.channel_pk is not None and message.kind == CHANNEL:
+            _reroute_archived(rt, client, week, message, result)
+            return
+        logger.warning("reminder %s %s for %s not sent (%s); retried later", *key.values(), reason)
+        result.failed.append((message, reason))
+        return
+    with rt.transaction() as session:
+        store.mark_sent(session, **key, now=rt.clock())
+        store.count_seen(session, message.seen_item_ids)
+    result.posted.append(message)
+
+
+def _post(client: WebClient, message: Outgoing) -> None:
+    channel = message.destination
+    if message.dm:
+        opened = client.conversations_open(users=message.destination)
+        channel = str(opened["channel"]["id"])
+    client.chat_postMessage(channel=channel, text=message.text, blocks=text_blocks(message.text))
+
+
+def _reroute_archived(
+    rt: Runtime, client: WebClient, week: str, message: Outgoing, result: SweepResult
+) -> None:
+    """Slack says the channel is archived though we had not heard: remember it, and send it elsewhere."""
+    assert message.channel_pk is not None
+    with rt.transaction() as session:
+        session.execute(
+            update(Channel)
+            .where(Channel.id == message.channel_pk)
+            .values(is_archived=True, updated_at=rt.clock())
+        )
+    _, outgoing = plan(rt, rt.clock())
+    for rerouted in outgoing:
+        if rerouted.channel_pk == message.channel_pk:
+            _deliver(rt, client, week, rerouted, result)
+
+
+def describe(result: SweepResult) -> list[str]:
+    """What the CLI prints: one block per message, then a summary line."""
+    verb = "would post" if result.dry_run else "posted"
+    lines: list[str] = []
+    for message in result.posted:
+        lines += [f"--- {verb}: {message.about}", message.text, ""]
+    for message, reason in result.failed:
+        lines.append(f"--- failed ({reason}), retried later: {message.about}")
+    lines.append(
+        f"Week {result.week}: {verb} {len(result.posted)}, failed {len(result.failed)}, "
+        f"already sent {result.already_sent}."
+    )
+    return lines
