@@ -19,7 +19,7 @@ from bot.domain.timeline import Mark, Timeline
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef, require_watched
 from bot.services.timelines import channel_timeline
-from bot.slack import blocks, blocks_postmortem
+from bot.slack import blocks, blocks_actions, blocks_postmortem
 from bot.store import messages as message_store
 from bot.store import postmortems as store
 from bot.store.models import Channel, Postmortem
@@ -378,13 +378,17 @@ def status_report(
 ) -> list[str]:
     channel = require_watched(rt, team_id, channel_id)
     loaded = load(rt, channel, client=client)
-    return blocks_postmortem.status_lines(
+    lines = blocks_postmortem.status_lines(
         loaded.postmortem,
         loaded.timeline,
         pmd.phase_warnings(loaded.timeline),
         pmd.window(loaded.postmortem.resolved_at, now, open_after=rt.settings.postmortem_open_after),
         rt.settings.emoji_marks,
     )
+    from bot.services import action_items
+
+    found = action_items.listing(rt, team_id=team_id, channel_id=channel_id)
+    return [*lines, *blocks_actions.open_items_lines(found.items, found.today)]
 
 
 def export_files(rt: Runtime, out_dir: Path, channel_name: str | None = None) -> list[Path]:

@@ -91,6 +91,14 @@ def listing_messages(channel_name: str, items: Sequence[ai.Item], today: date) -
     return [blocks[i : i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)]
 
 
+def open_items_lines(items: Sequence[ai.Item], today: date) -> list[str]:
+    """For `/postmortem status`: the open action items, one line each, or that there are none."""
+    still_open = [i for i in items if i.status in ai.OPEN_STATUSES]
+    if not still_open:
+        return ["No open action items. `/postmortem action @owner <due> <text>` adds one."]
+    return [f"*Open action items ({len(still_open)}):*", *(item_line(i, today) for i in still_open)]
+
+
 def added_text(item: ai.Item, echo: str, nudges: Sequence[str]) -> str:
     lines = [
         f"Added `#{item.id}` *{item.priority}* {mrkdwn_escape(item.text)} — owner <@{item.owner_id}>, "

@@ -135,6 +135,7 @@ def test_statuses_permissions_and_redates(bot: BotUnderTest) -> None:
     assert f"<@{BOB}>" in refused["text"] and f"<@{ALICE}>" in refused["text"]
     assert _item(bot, 1).status == "open"
 
+    _ask(bot, "status", "*Open action items (1):*")
     _ask(bot, "start-work 1", "is now in progress", user=BOB)
     _ask(bot, "redate 1 2025-03-28 waiting on the metrics pipeline", "re-dated once", user=BOB)
     _ask(bot, "redate 1 Mar 31 the pipeline slipped again", "re-dated 2 times", user=ALICE)  # the lead may
