@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.domain.capture import NewMessage, message_from_slack
 from bot.domain.timeline import ts_to_datetime
@@ -74,17 +75,14 @@ def _progress(rt: Runtime, channel: ChannelRef) -> _Run:
         return _Run(None, read_up_to, read_up_to)
 
 
-def _save_progress(rt: Runtime, channel: ChannelRef, run: _Run) -> None:
-    with rt.transaction() as session:
-        row = session.get(Channel, channel.pk)
-        assert row is not None
-        if run.cursor:
-            row.backfill_cursor = json.dumps(
-                {"cursor": run.cursor, "oldest": run.oldest, "newest": run.newest}
-            )
-        else:
-            row.backfill_cursor = None
-            row.backfilled_at = _EPOCH if run.newest is None else ts_to_datetime(run.newest)
+def _save_progress(session: Session, channel: ChannelRef, run: _Run) -> None:
+    row = session.get(Channel, channel.pk)
+    assert row is not None
+    if run.cursor:
+        row.backfill_cursor = json.dumps({"cursor": run.cursor, "oldest": run.oldest, "newest": run.newest})
+    else:
+        row.backfill_cursor = None
+        row.backfilled_at = _EPOCH if run.newest is None else ts_to_datetime(run.newest)
 
 
 def _thread_worth_reading(raw: Mapping[str, Any], own: api.Identity) -> bool:
@@ -117,19 +115,20 @@ def backfill(rt: Runtime, client: WebClient, channel: ChannelRef) -> BackfillRes
             if not own.wrote(raw):
                 parsed.append(message)
         with rt.transaction() as session:
-            new += store.store_messages(session, channel.pk, parsed, source=SOURCE, now=rt.clock())
             stored_replies = store.thread_reply_counts(session, channel.pk)
         for parent in threads:
             if parent.reply_count > stored_replies.get(parent.ts, 0):
                 thread = api.thread_replies(client, channel.channel_id, parent.ts)
                 replies_calls += 1
-                replies = [
+                parsed += [
                     message_from_slack(m) for m in thread if m.get("ts") != parent.ts and not own.wrote(m)
                 ]
-                with rt.transaction() as session:
-                    new += store.store_messages(session, channel.pk, replies, source=SOURCE, now=rt.clock())
         run = _Run(page.next_cursor, run.oldest, _newest(run.newest, *read))
-        _save_progress(rt, channel, run)
+        # A page, its threads and the cursor past it are committed together: an interrupted
+        # backfill resumes exactly after the last page it kept.
+        with rt.transaction() as session:
+            new += store.store_messages(session, channel.pk, parsed, source=SOURCE, now=rt.clock())
+            _save_progress(session, channel, run)
         if not run.cursor:
             break
     logger.info(
