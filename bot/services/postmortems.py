@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain import postmortem as pmd
+from bot.domain import postmortem_document as document_md
 from bot.domain.blameless import Review, review
 from bot.domain.errors import UserError
 from bot.domain.timeline import Mark, Timeline
@@ -328,7 +329,9 @@ def document(rt: Runtime, loaded: Loaded) -> str:
 
     with rt.transaction() as session:
         rows = document_rows(session, loaded.channel)
-    return pmd.render_document(loaded.postmortem, loaded.timeline, rows, emoji_marks=rt.settings.emoji_marks)
+    return document_md.render_document(
+        loaded.postmortem, loaded.timeline, rows, emoji_marks=rt.settings.emoji_marks
+    )
 
 
 def export_to_slack(rt: Runtime, client: WebClient, loaded: Loaded) -> str:
@@ -337,7 +340,7 @@ def export_to_slack(rt: Runtime, client: WebClient, loaded: Loaded) -> str:
     Returns a sentence for the person who asked, saying where it went.
     """
     markdown = document(rt, loaded)
-    filename = pmd.export_filename(loaded.postmortem, loaded.timeline)
+    filename = document_md.export_filename(loaded.postmortem, loaded.timeline)
     client.files_upload_v2(
         channel=loaded.channel.channel_id,
         thread_ts=loaded.thread_ts,
@@ -408,7 +411,7 @@ def export_files(rt: Runtime, out_dir: Path, channel_name: str | None = None) ->
     written = []
     for row in rows:
         loaded = load(rt, channels[row.channel_pk])
-        path = out_dir / pmd.export_filename(loaded.postmortem, loaded.timeline)
+        path = out_dir / document_md.export_filename(loaded.postmortem, loaded.timeline)
         path.write_bytes(document(rt, loaded).encode())
         written.append(path)
     return written

@@ -17,7 +17,6 @@ from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
 from bot.domain.postmortem import (
     GUIDING_QUESTIONS,
-    ROOT_CAUSE_NOTE,
     SECTION_TITLES,
     STATUS_LABELS,
     ActionItemRow,
@@ -30,16 +29,19 @@ from bot.domain.postmortem import (
     check_transition,
     describe_window,
     empty_sections,
-    export_filename,
     missing_for_completion,
     parse_factor,
     parse_section,
     parse_severity,
     phase_warnings,
+    window,
+)
+from bot.domain.postmortem_document import (
+    ROOT_CAUSE_NOTE,
+    export_filename,
     render_document,
     render_summary_lines,
     slugify,
-    window,
     yaml_string,
 )
 from bot.domain.timeline import PHASES, Entry, Mark, Timeline, parse_emoji_marks
