@@ -148,10 +148,6 @@ def sort_for_listing(items: Sequence[ai.Item]) -> list[ai.Item]:
     return [*still_open, *closed]
 
 
-def require_incident_channel(rt: Runtime, team_id: str, channel_id: str) -> ChannelRef:
-    return require_watched(rt, team_id, channel_id)
-
-
 def changeable_item(rt: Runtime, *, user_id: str, item_id: int) -> ai.Item:
     """The item, if `user_id` may change it (its owner or the postmortem's lead); UserError otherwise."""
     with rt.transaction() as session:

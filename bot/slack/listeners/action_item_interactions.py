@@ -17,6 +17,7 @@ from bot.domain import action_items as ai
 from bot.domain.errors import UserError
 from bot.runtime import Runtime
 from bot.services import action_items
+from bot.services.channels import require_watched
 from bot.slack.blocks import context, home_view
 from bot.slack.blocks_actions import (
     add_item_modal,
@@ -82,7 +83,7 @@ def register(app: App, rt: Runtime) -> None:
         ack()
         channel_id = body["channel"]["id"]
         try:
-            action_items.require_incident_channel(rt, str(context.team_id), channel_id)
+            require_watched(rt, str(context.team_id), channel_id)
         except UserError as error:
             answer(client, body, respond, body["user"]["id"], f":warning: {error}")
             return
