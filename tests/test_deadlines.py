@@ -183,3 +183,14 @@ def test_a_required_severity_declared_in_the_channel_is_opened_with_it(world: Wo
 def test_declared_severity_is_the_latest_declaration(texts: tuple[str, ...], expected: str | None) -> None:
     messages = [CapturedMessage(ts=f"17000000{i}.000000", text=t) for i, t in enumerate(texts)]
     assert deadlines.declared_severity(messages) == expected
+
+
+def test_finished_incidents_drop_out_of_the_sweep(world: World) -> None:
+    """Escalated, asked-about and completed incidents are not rebuilt every five minutes forever."""
+    _resolve(world)
+    names = lambda: [c.name for c in deadlines._resolved_channels(world.rt)]  # noqa: E731
+    assert names() == [NAME]
+    world.at(timedelta(hours=25))  # opened: still a candidate, for the 48-hour escalation
+    assert names() == [NAME]
+    world.at(timedelta(hours=49))  # escalated: nothing left for the rule to do
+    assert names() == []

@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select
 
 from bot.domain import postmortem as pmd
-from bot.domain.timeline import CapturedMessage, Mark
+from bot.domain.timeline import CapturedMessage, Mark, Timeline
 from bot.runtime import Runtime
 from bot.services import postmortems
 from bot.services.channels import ChannelRef
@@ -32,7 +32,7 @@ from bot.services.timelines import channel_timeline
 from bot.slack import blocks_postmortem
 from bot.store import messages as message_store
 from bot.store import postmortems as store
-from bot.store.models import Channel, Message, Reaction
+from bot.store.models import Channel, ChannelNotice, Message, Postmortem, Reaction
 
 logger = logging.getLogger(__name__)
 
@@ -62,15 +62,30 @@ def declared_severity(messages: Iterable[CapturedMessage]) -> str | None:
 
 
 def _resolved_channels(rt: Runtime) -> list[ChannelRef]:
-    """Watched channels where someone reacted with a resolution emoji: the only ones with a clock."""
+    """Watched channels where someone reacted with a resolution emoji and the rule still has work:
+    no postmortem and no notice yet, or a postmortem neither complete nor escalated. Finished ones
+    drop out here, so the sweep does not rebuild every old incident's timeline every few minutes."""
     emojis = [e for e, mark in rt.settings.emoji_marks.items() if mark is Mark.RESOLUTION]
     if not emojis:
         return []
+    named = or_(*(or_(Reaction.name == e, Reaction.name.like(f"{e}::%")) for e in emojis))
+    resolved = select(Message.channel_pk).join(Reaction).where(named)
+    postmortem = select(Postmortem.id).where(Postmortem.channel_pk == Channel.id)
+    done = postmortem.where(
+        or_(Postmortem.status == pmd.Status.COMPLETE.value, Postmortem.escalated_at.is_not(None))
+    )
+    noticed = select(ChannelNotice.id).where(
+        ChannelNotice.channel_pk == Channel.id, ChannelNotice.kind.in_((AUTO_OPEN, ASK_WANTED))
+    )
     with rt.transaction() as session:
-        named = or_(*(or_(Reaction.name == e, Reaction.name.like(f"{e}::%")) for e in emojis))
         rows = session.scalars(
             select(Channel)
-            .where(Channel.watched, Channel.id.in_(select(Message.channel_pk).join(Reaction).where(named)))
+            .where(
+                Channel.watched,
+                Channel.id.in_(resolved),
+                ~done.exists(),
+                or_(postmortem.exists(), ~noticed.exists()),
+            )
             .order_by(Channel.id)
         )
         return [ChannelRef.of(row) for row in rows]
@@ -93,7 +108,7 @@ def sweep(rt: Runtime, client: WebClient) -> SweepResult:
 
 
 def _sweep_channel(rt: Runtime, client: WebClient, channel: ChannelRef, now: datetime) -> str | None:
-    timeline = channel_timeline(rt, channel)
+    timeline = channel_timeline(rt, channel, include_all=True)
     resolved_at = timeline.phases.get(Mark.RESOLUTION)
     if resolved_at is None:
         return None
@@ -112,7 +127,7 @@ def _sweep_channel(rt: Runtime, client: WebClient, channel: ChannelRef, now: dat
             return "opened" if _open(rt, client, channel, severity, window) else None
         return "asked" if _ask_wanted(rt, client, channel, severity) else None
     if window.deadline_passed and existing.status != pmd.Status.COMPLETE.value:
-        return "escalated" if _escalate(rt, client, channel) else None
+        return "escalated" if _escalate(rt, client, channel, timeline) else None
     return None
 
 
@@ -165,8 +180,8 @@ def _ask_wanted(rt: Runtime, client: WebClient, channel: ChannelRef, severity: s
         return won
 
 
-def _escalate(rt: Runtime, client: WebClient, channel: ChannelRef) -> bool:
-    loaded = postmortems.load(rt, channel)
+def _escalate(rt: Runtime, client: WebClient, channel: ChannelRef, everything: Timeline) -> bool:
+    loaded = postmortems.load(rt, channel, everything=everything)
     missing = pmd.missing_for_completion(loaded.postmortem)
     if not missing:
         return False

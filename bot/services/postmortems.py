@@ -100,16 +100,21 @@ def _to_domain(session: Session, row: Postmortem, channel: ChannelRef, timeline:
     )
 
 
-def load(rt: Runtime, channel: ChannelRef, *, client: WebClient | None = None) -> Loaded:
-    timeline = channel_timeline(rt, channel, client=client, include_all=True)
+def load(
+    rt: Runtime, channel: ChannelRef, *, client: WebClient | None = None, everything: Timeline | None = None
+) -> Loaded:
+    """`everything`: the channel's include_all timeline, when the caller has just built it."""
+    if everything is None:
+        everything = channel_timeline(rt, channel, client=client, include_all=True)
+    curated = _curated(everything)
     with rt.transaction() as session:
         row = store.for_channel(session, channel.pk)
         if row is None:
             raise UserError(
                 "There is no postmortem for this channel yet. `/postmortem start [title]` opens one."
             )
-        domain = _to_domain(session, row, channel, _curated(timeline))
-        return Loaded(channel, row.id, domain, _curated(timeline), row.thread_ts, row.lead_user_id)
+        domain = _to_domain(session, row, channel, curated)
+        return Loaded(channel, row.id, domain, curated, row.thread_ts, row.lead_user_id)
 
 
 def _curated(timeline: Timeline) -> Timeline:
@@ -155,7 +160,7 @@ def open_postmortem(
         if created and severity:
             row.severity = severity
         needs_thread = row.thread_ts is None
-    loaded = load(rt, channel)
+    loaded = load(rt, channel, everything=everything)
     if needs_thread:
         loaded = post_thread(rt, client, loaded)
     return loaded, created
