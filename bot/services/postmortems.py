@@ -66,7 +66,10 @@ def default_title(channel: ChannelRef, timeline: Timeline) -> str:
     return f"Incident in #{channel.name}{when}"
 
 
-def _to_domain(session: Session, row: Postmortem, channel: ChannelRef, timeline: Timeline) -> pmd.Postmortem:
+def _to_domain(
+    session: Session, row: Postmortem, channel: ChannelRef, everything: Timeline
+) -> pmd.Postmortem:
+    """`everything`: the include_all timeline, so participants are everyone who posted."""
     users = message_store.known_users(session, channel.team_id)
     lead = users[row.lead_user_id].display_name if row.lead_user_id in users else row.lead_user_id
     entries = store.entries(session, row.id)
@@ -79,7 +82,7 @@ def _to_domain(session: Session, row: Postmortem, channel: ChannelRef, timeline:
         for e in entries
         if e.section == pmd.Section.CONTRIBUTING_FACTORS.value
     )
-    participants = tuple(sorted({e.user for e in timeline.entries}))
+    participants = tuple(sorted({e.user for e in everything.entries}))
     return pmd.Postmortem(
         channel=channel.name,
         title=row.title,
@@ -94,7 +97,7 @@ def _to_domain(session: Session, row: Postmortem, channel: ChannelRef, timeline:
         lessons=texts(pmd.Section.LESSONS),
         factors=factors,
         created_at=row.created_at,
-        resolved_at=timeline.phases.get(Mark.RESOLUTION),
+        resolved_at=everything.phases.get(Mark.RESOLUTION),
         participants=participants,
         root_cause_flagged=row.root_cause_flagged,
     )
@@ -113,7 +116,7 @@ def load(
             raise UserError(
                 "There is no postmortem for this channel yet. `/postmortem start [title]` opens one."
             )
-        domain = _to_domain(session, row, channel, curated)
+        domain = _to_domain(session, row, channel, everything)
         return Loaded(channel, row.id, domain, curated, row.thread_ts, row.lead_user_id)
 
 

@@ -262,3 +262,12 @@ def test_is_a_postmortem_wanted_no_records_who_decided(bot: BotUnderTest) -> Non
     answer = bot.stub.wait_for_response(timeout=10, after=before)
     assert answer["text"] == f"No postmortem for this incident, decided by <@{BOB}>."
     assert not [m for m in bot.stub.messages(CHANNEL) if "Postmortem: " in json.dumps(m.get("blocks", []))]
+
+
+def test_participants_are_everyone_who_posted_not_only_authors_of_marked_messages(bot: BotUnderTest) -> None:
+    _seed_incident(bot)
+    bot.stub.add_user("U0CAROL", "carol", display_name="Carol", tz="Asia/Kolkata")
+    bot.stub.add_message(CHANNEL, ts="1742076600.000700", user="U0CAROL", text="DB replication lag is normal")
+    _ask(bot, "watch", "Recording")
+    _ask(bot, "start Payments outage", "Postmortem opened")
+    assert "*Participants:* Alice, Bob, Carol" in json.dumps(_parent(bot)["blocks"])
