@@ -33,6 +33,11 @@ def mrkdwn_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def plain(text: str) -> dict[str, str]:
+    """A plain_text object: labels, titles, button and option texts."""
+    return {"type": "plain_text", "text": text}
+
+
 def section(text: str) -> Block:
     if len(text) > SECTION_TEXT_LIMIT:
         text = text[: SECTION_TEXT_LIMIT - 1] + "…"

@@ -8,17 +8,13 @@ from datetime import date
 from typing import Any
 
 from bot.domain import action_items as ai
-from bot.slack.blocks import Block, context, mrkdwn_escape, section
+from bot.slack.blocks import Block, context, mrkdwn_escape, plain, section
 from bot.slack.ids import Action, View
 from bot.slack.ids import Block as BlockId
 
 MAX_BLOCKS = 50
 HOME_MAX_ITEMS = 40  # a Home tab holds 100 blocks; two per item, with room for the rest
 SECTION_LIMIT = 3000
-
-
-def _plain(text: str) -> dict[str, str]:
-    return {"type": "plain_text", "text": text}
 
 
 def _plural(n: int, word: str) -> str:
@@ -45,7 +41,7 @@ def _button(label: str, action: Action, item: ai.Item, style: str | None = None)
     button: dict[str, Any] = {
         "type": "button",
         "action_id": action.value,
-        "text": _plain(label),
+        "text": plain(label),
         "value": str(item.id),
     }
     if style:
@@ -123,7 +119,7 @@ def _input(block: BlockId, label: str, element: dict[str, Any], *, optional: boo
     return {
         "type": "input",
         "block_id": block.value,
-        "label": _plain(label),
+        "label": plain(label),
         "optional": optional,
         "element": {**element, "action_id": block.value},
     }
@@ -137,15 +133,15 @@ def _reason_input(label: str) -> Block:
 
 def add_item_modal(channel_id: str, today: date) -> dict[str, Any]:
     """A user picker, a date picker, a priority and the text: one owner and a date, or no item."""
-    priorities = [{"text": _plain(p.value), "value": p.value} for p in ai.Priority]
+    priorities = [{"text": plain(p.value), "value": p.value} for p in ai.Priority]
     default = next(o for o in priorities if o["value"] == ai.DEFAULT_PRIORITY.value)
     return {
         "type": "modal",
         "callback_id": View.ADD_ITEM.value,
         "private_metadata": json.dumps({"channel_id": channel_id}),
-        "title": _plain("Add action item"),
-        "submit": _plain("Add"),
-        "close": _plain("Cancel"),
+        "title": plain("Add action item"),
+        "submit": plain("Add"),
+        "close": plain("Cancel"),
         "blocks": [
             context("One owner and a due date: an item without both is a wish, not a commitment."),
             _input(
@@ -154,7 +150,7 @@ def add_item_modal(channel_id: str, today: date) -> dict[str, Any]:
                 {
                     "type": "plain_text_input",
                     "max_length": 2000,
-                    "placeholder": _plain("Add a p99 latency alert on checkout at 800 ms"),
+                    "placeholder": plain("Add a p99 latency alert on checkout at 800 ms"),
                 },
             ),
             _input(BlockId.ITEM_OWNER, "Owner (one person)", {"type": "users_select"}),
@@ -173,9 +169,9 @@ def redate_modal(item: ai.Item) -> dict[str, Any]:
         "type": "modal",
         "callback_id": View.REDATE_ITEM.value,
         "private_metadata": json.dumps({"item_id": item.id}),
-        "title": _plain(f"Re-date #{item.id}"[:24]),
-        "submit": _plain("Re-date"),
-        "close": _plain("Cancel"),
+        "title": plain(f"Re-date #{item.id}"[:24]),
+        "submit": plain("Re-date"),
+        "close": plain("Cancel"),
         "blocks": [
             section(item_line(item, item.created_on)),
             _input(
@@ -193,9 +189,9 @@ def wontdo_modal(item: ai.Item) -> dict[str, Any]:
         "type": "modal",
         "callback_id": View.WONTDO_ITEM.value,
         "private_metadata": json.dumps({"item_id": item.id}),
-        "title": _plain(f"Won't do #{item.id}"[:24]),
-        "submit": _plain("Close item"),
-        "close": _plain("Cancel"),
+        "title": plain(f"Won't do #{item.id}"[:24]),
+        "submit": plain("Close item"),
+        "close": plain("Cancel"),
         "blocks": [section(item_line(item, item.created_on)), _reason_input("Why it won't be done")],
     }
 
@@ -205,7 +201,7 @@ def wontdo_modal(item: ai.Item) -> dict[str, Any]:
 
 def home_items_blocks(pairs: Sequence[tuple[ai.Item, str]], today: date) -> list[Block]:
     """ "Your action items" across all incidents, overdue first, each with a Done button."""
-    blocks: list[Block] = [{"type": "header", "text": _plain("Your action items")}]
+    blocks: list[Block] = [{"type": "header", "text": plain("Your action items")}]
     if not pairs:
         blocks.append(section("Nothing open with your name on it."))
         return blocks

@@ -10,7 +10,7 @@ from bot.domain import postmortem as pmd
 from bot.domain.blameless import Review
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
 from bot.domain.timeline_render import format_duration, missing_phase, utc_minute
-from bot.slack.blocks import Block, context, mrkdwn_escape, section
+from bot.slack.blocks import Block, context, mrkdwn_escape, plain, section
 from bot.slack.ids import Action, View
 from bot.slack.ids import Block as BlockId
 
@@ -42,14 +42,11 @@ def _phase_lines(timeline: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
 
 
 def _edit_select() -> dict[str, Any]:
-    options = [
-        {"text": {"type": "plain_text", "text": pmd.SECTION_TITLES[s][:75]}, "value": s.value}
-        for s in pmd.Section
-    ]
+    options = [{"text": plain(pmd.SECTION_TITLES[s][:75]), "value": s.value} for s in pmd.Section]
     return {
         "type": "static_select",
         "action_id": Action.EDIT_SECTION.value,
-        "placeholder": {"type": "plain_text", "text": "Edit a section…"},
+        "placeholder": plain("Edit a section…"),
         "options": options,
     }
 
@@ -91,12 +88,12 @@ def postmortem_parent(
                 {
                     "type": "button",
                     "action_id": Action.EXPORT.value,
-                    "text": {"type": "plain_text", "text": "Export"},
+                    "text": plain("Export"),
                 },
                 {
                     "type": "button",
                     "action_id": Action.ADD_ITEM.value,
-                    "text": {"type": "plain_text", "text": "Add action item"},
+                    "text": plain("Add action item"),
                 },
             ],
         }
@@ -154,7 +151,7 @@ def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) 
     meta = json.dumps({"channel_id": channel_id, "section": which.value})
     hint = context(pmd.GUIDING_QUESTIONS[which])
     if which is pmd.Section.SEVERITY:
-        options = [{"text": {"type": "plain_text", "text": s.value}, "value": s.value} for s in pmd.Severity]
+        options = [{"text": plain(s.value), "value": s.value} for s in pmd.Severity]
         element: dict[str, Any] = {
             "type": "static_select",
             "action_id": BlockId.SECTION_VALUE.value,
@@ -166,7 +163,7 @@ def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) 
             {
                 "type": "input",
                 "block_id": BlockId.SECTION_VALUE.value,
-                "label": _plain("Severity"),
+                "label": plain("Severity"),
                 "element": element,
             }
         ]
@@ -189,18 +186,18 @@ def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) 
             {
                 "type": "input",
                 "block_id": BlockId.SECTION_TEXT.value,
-                "label": _plain(label[:2000]),
+                "label": plain(label[:2000]),
                 "element": text_element,
             }
         ]
         if which is pmd.Section.CONTRIBUTING_FACTORS:
-            options = [{"text": _plain(c.value.title()), "value": c.value} for c in pmd.FactorCategory]
+            options = [{"text": plain(c.value.title()), "value": c.value} for c in pmd.FactorCategory]
             inputs.insert(
                 0,
                 {
                     "type": "input",
                     "block_id": BlockId.FACTOR_CATEGORY.value,
-                    "label": _plain("Category"),
+                    "label": plain("Category"),
                     "element": {
                         "type": "static_select",
                         "action_id": BlockId.FACTOR_CATEGORY.value,
@@ -212,15 +209,11 @@ def edit_section_modal(pm: pmd.Postmortem, which: pmd.Section, channel_id: str) 
         "type": "modal",
         "callback_id": View.EDIT_SECTION.value,
         "private_metadata": meta,
-        "title": _plain(title[:24]),
-        "submit": _plain("Save"),
-        "close": _plain("Cancel"),
+        "title": plain(title[:24]),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
         "blocks": [hint, *inputs],
     }
-
-
-def _plain(text: str) -> dict[str, str]:
-    return {"type": "plain_text", "text": text}
 
 
 def auto_opened_text(hours_since_resolution: int) -> str:
@@ -247,12 +240,12 @@ def ask_wanted(severity: str) -> list[Block]:
                     "type": "button",
                     "action_id": Action.START_POSTMORTEM.value,
                     "style": "primary",
-                    "text": _plain("Start the postmortem"),
+                    "text": plain("Start the postmortem"),
                 },
                 {
                     "type": "button",
                     "action_id": Action.DECLINE_POSTMORTEM.value,
-                    "text": _plain("Not needed"),
+                    "text": plain("Not needed"),
                 },
             ],
         },
