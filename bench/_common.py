@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.config import Settings
-from bot.domain.capture import NewMessage
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import ts_to_datetime
 from bot.runtime import Runtime
 from bot.services.channels import COMMAND, ChannelRef

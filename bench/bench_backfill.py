@@ -32,8 +32,8 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bench._common import fresh_database, migrated_template, print_table, runtime, timed, watched_channel
+from bot.outbound.slack.web import HISTORY_PAGE_SIZE
 from bot.services.backfill import BackfillResult, backfill
-from bot.slack.api import HISTORY_PAGE_SIZE
 from bot.store.models import Message
 from tests.slack_stub import SlackStub, conformance_problems
 

@@ -47,7 +47,7 @@ from bench._common import (
     timed,
     watched_channel,
 )
-from bot.domain.capture import message_from_slack
+from bot.outbound.slack.payloads import message_from_slack
 from bot.runtime import Runtime
 from bot.services.capture import LIVE, capture_message_event
 from tests.slack_stub import SlackStub

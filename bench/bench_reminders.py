@@ -27,9 +27,9 @@ from pathlib import Path
 
 from bench._common import fresh_database, migrated_template, print_table, sqlite_connect, timed
 from bot.config import Settings
+from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
 from bot.services import reminders
-from bot.slack.api import make_web_client
 from tests.slack_stub import SlackStub
 
 TEAM = "T0BENCH"

@@ -45,7 +45,7 @@ from bench._common import (
     timed,
     watched_channel,
 )
-from bot.domain.capture import NewMessage
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, Timeline, UserInfo, build_timeline
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef

@@ -8,10 +8,9 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.inbound.slack import action_item_actions, actions, commands, events, middleware, views
+from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
-from bot.slack import middleware
-from bot.slack.api import make_web_client
-from bot.slack.listeners import action_item_interactions, actions, commands, events, views
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ def build_bolt_app(rt: Runtime, client: WebClient | None = None) -> App:
     events.register(app, rt)
     actions.register(app, rt)
     views.register(app, rt)
-    action_item_interactions.register(app, rt)
+    action_item_actions.register(app, rt)
 
     @app.error
     def log_unexpected(error: Exception, body: dict[str, Any]) -> None:

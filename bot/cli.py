@@ -169,7 +169,7 @@ def _is_ahead(target: str, settings: Settings) -> bool:
 def cmd_check(_args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError, SlackRequestError
 
-    from bot.slack.api import make_web_client
+    from bot.outbound.slack.web import make_web_client
     from bot.store.db import database_answers
     from bot.store.migrate import schema_problem
 
@@ -275,8 +275,8 @@ def _require_current_schema(rt: Runtime) -> None:
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.timeline import build_timeline
     from bot.domain.timeline_render import render_markdown, render_text, timeline_json
+    from bot.inbound.slack_export import read_export
     from bot.services.timelines import channel_timeline, stored_channel
-    from bot.slack.export import read_export
 
     if args.export is not None:
         exported = read_export(args.export, args.channel)
@@ -307,8 +307,8 @@ def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.inbound.slack_export import read_export
     from bot.services.timelines import import_export
-    from bot.slack.export import read_export
 
     exported = read_export(args.export, args.channel)
     team_id = args.team or exported.team_id
@@ -349,7 +349,7 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
 
     client = None
     if not args.dry_run:
-        from bot.slack.api import make_web_client
+        from bot.outbound.slack.web import make_web_client
 
         settings.require_slack()
         client = make_web_client(settings)

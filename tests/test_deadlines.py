@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.domain.timeline import CapturedMessage
+from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
 from bot.services import channels, deadlines
-from bot.slack.api import make_web_client
 from tests.conftest import FrozenClock, bot_env
 from tests.slack_stub import SlackStub
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
-from bot.slack.ids import COMMAND, Event
+from bot.outbound.slack.ids import COMMAND, Event
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT.parent / "shared" / "slack-manifest-schema"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.config import Settings
+from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
 from bot.scheduling import (
     REMINDERS_CATCH_UP_JOB,
@@ -22,7 +23,6 @@ from bot.scheduling import (
     reminder_trigger,
 )
 from bot.services import reminders
-from bot.slack.api import make_web_client
 from bot.store import action_items as store
 from bot.store import messages as message_store
 from bot.store.models import ActionItem, ReminderSend

@@ -22,11 +22,12 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain.capture import NewMessage, message_from_slack
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import ts_to_datetime
+from bot.outbound.slack import web as api
+from bot.outbound.slack.payloads import message_from_slack
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef
-from bot.slack import api
 from bot.store import messages as store
 from bot.store.models import Channel
 

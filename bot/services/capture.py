@@ -10,10 +10,10 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.domain.capture import message_from_slack
+from bot.outbound.slack import web as api
+from bot.outbound.slack.payloads import message_from_slack
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef, known_channel
-from bot.slack import api
 from bot.store import messages as store
 
 logger = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
-from bot.domain.capture import is_incident_channel
+from bot.domain.channels import is_incident_channel
 from bot.domain.errors import UserError
+from bot.outbound.slack import web as api
+from bot.outbound.slack.render.blocks import announcement_blocks, announcement_text
 from bot.runtime import Runtime
-from bot.slack import api
-from bot.slack.blocks import announcement_blocks, announcement_text
 from bot.store.messages import get_channel, upsert_channel
 from bot.store.models import Channel
 

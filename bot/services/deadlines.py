@@ -25,11 +25,11 @@ from sqlalchemy import or_, select
 
 from bot.domain import postmortem as pmd
 from bot.domain.timeline import CapturedMessage, Mark, Timeline
+from bot.outbound.slack.render import postmortem as blocks_postmortem
 from bot.runtime import Runtime
 from bot.services import postmortems
 from bot.services.channels import ChannelRef
 from bot.services.timelines import channel_timeline
-from bot.slack import blocks_postmortem
 from bot.store import messages as message_store
 from bot.store import postmortems as store
 from bot.store.models import Channel, ChannelNotice, Message, Postmortem, Reaction

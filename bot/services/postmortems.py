@@ -17,10 +17,12 @@ from bot.domain import postmortem_document as document_md
 from bot.domain.blameless import Review, review
 from bot.domain.errors import UserError
 from bot.domain.timeline import Mark, Timeline
+from bot.outbound.slack.render import action_items as blocks_actions
+from bot.outbound.slack.render import postmortem as blocks_postmortem
+from bot.outbound.slack.render import timeline as blocks
 from bot.runtime import Runtime
 from bot.services.channels import ChannelRef, require_watched
 from bot.services.timelines import channel_timeline
-from bot.slack import blocks, blocks_actions, blocks_postmortem
 from bot.store import messages as message_store
 from bot.store import postmortems as store
 from bot.store.models import Channel, Postmortem

@@ -25,9 +25,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.domain import reminders as rd
+from bot.outbound.slack.render.action_items import archived_note, text_blocks
 from bot.runtime import Runtime
 from bot.services.action_items import to_item
-from bot.slack.blocks_actions import archived_note, text_blocks
 from bot.store import action_items as store
 from bot.store.models import Channel
 

@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.capture import user_from_slack
 from bot.domain.errors import UserError
 from bot.domain.timeline import CapturedMessage, Timeline, build_timeline
+from bot.inbound.slack_export import ExportedChannel
+from bot.outbound.slack import web as api
+from bot.outbound.slack.payloads import user_from_slack
 from bot.runtime import Runtime
 from bot.services.backfill import backfill
 from bot.services.channels import COMMAND, ChannelRef
-from bot.slack import api
-from bot.slack.export import ExportedChannel
 from bot.store import messages as store
 from bot.store.models import Channel
 

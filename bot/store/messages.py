@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.capture import NewMessage
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
 from bot.store.db import insert_or_ignore
 from bot.store.events import ensure_workspace

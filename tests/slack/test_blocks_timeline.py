@@ -1,4 +1,4 @@
-"""bot.slack.blocks.timeline_messages: Block Kit for /postmortem timeline, always within Slack's limits."""
+"""Block Kit for /postmortem timeline (render.timeline.timeline_messages), always within Slack's limits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.domain.timeline import PHASES, Entry, Mark, Timeline, parse_emoji_marks
-from bot.slack.blocks import timeline_messages
+from bot.outbound.slack.render.timeline import timeline_messages
 
 START = datetime(2025, 3, 15, 21, 0, tzinfo=UTC)
 

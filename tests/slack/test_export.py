@@ -1,4 +1,4 @@
-"""bot.slack.export: reading one channel out of a Slack export, folder or zip; and the example export."""
+"""Reading one channel out of a Slack export (bot.inbound.slack_export), folder or zip; the example."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.timeline import Mark, UserInfo, build_timeline
 from bot.domain.timeline_render import render_text, timeline_json
-from bot.slack.export import ExportError, read_export
+from bot.inbound.slack_export import ExportError, read_export
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "slack-export"
 INC = "inc-2025-03-15-payments"

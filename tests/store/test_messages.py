@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.capture import NewMessage
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, UserInfo
 from bot.runtime import Runtime
 from bot.store import messages as store

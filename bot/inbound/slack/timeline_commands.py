@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.domain.errors import UserError
+from bot.inbound.slack.invocation import Invocation, Subcommand
+from bot.outbound.slack.ids import Sub
+from bot.outbound.slack.render.timeline import timeline_messages
 from bot.runtime import Runtime
 from bot.services import channels, timelines
-from bot.slack.blocks import timeline_messages
-from bot.slack.ids import Sub
-from bot.slack.listeners.invocation import Invocation, Subcommand
 
 
 def watch(rt: Runtime, inv: Invocation) -> None:

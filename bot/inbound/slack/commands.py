@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.domain.errors import UserError
+from bot.inbound.slack import action_commands, postmortem_commands, timeline_commands
+from bot.inbound.slack.invocation import Invocation, Subcommand
+from bot.outbound.slack.ids import COMMAND, Sub
+from bot.outbound.slack.render.blocks import usage_blocks
 from bot.runtime import Runtime
-from bot.slack.blocks import usage_blocks
-from bot.slack.ids import COMMAND, Sub
-from bot.slack.listeners import action_commands, postmortem_commands, timeline_commands
-from bot.slack.listeners.invocation import Invocation, Subcommand
 
 logger = logging.getLogger(__name__)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
+from bot.inbound.slack.invocation import Invocation, Run, Subcommand
+from bot.outbound.slack.ids import Sub
+from bot.outbound.slack.render.postmortem import blameless_suggestion
 from bot.runtime import Runtime
 from bot.services import postmortems
 from bot.services.channels import require_watched
-from bot.slack.blocks_postmortem import blameless_suggestion
-from bot.slack.ids import Sub
-from bot.slack.listeners.invocation import Invocation, Run, Subcommand
 
 
 def start(rt: Runtime, inv: Invocation) -> None:

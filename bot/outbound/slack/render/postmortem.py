@@ -10,9 +10,9 @@ from bot.domain import postmortem as pmd
 from bot.domain.blameless import Review
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
 from bot.domain.timeline_render import format_duration, missing_phase, utc_minute
-from bot.slack.blocks import Block, context, mrkdwn_escape, plain, section
-from bot.slack.ids import Action, View
-from bot.slack.ids import Block as BlockId
+from bot.outbound.slack.ids import Action, View
+from bot.outbound.slack.ids import Block as BlockId
+from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
 
 PHASE_NAMES = {
     Mark.IMPACT_START: "Impact start",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.outbound.slack.ids import Sub
 from bot.runtime import Runtime
-from bot.slack.ids import Sub
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.domain.capture import NewMessage, message_from_slack, user_from_slack
 from bot.domain.errors import UserError
+from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
+from bot.outbound.slack.payloads import message_from_slack, user_from_slack
 
 USERS_FILE = "users.json"
 CHANNELS_FILE = "channels.json"

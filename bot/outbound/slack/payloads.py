@@ -1,55 +1,19 @@
 """Slack's JSON for messages and users → the plain records the bot keeps.
 
 One parser for every way a message arrives: an Events API delivery, a conversations.history or
-conversations.replies page, and a Slack export file. Tolerant of missing and odd fields (Slack
-omits what is empty), strict only about `ts`, the key everything hangs on.
+conversations.replies page (read by `reader`), and a Slack export file. Tolerant of missing and odd
+fields (Slack omits what is empty), strict only about `ts`, the key everything hangs on. It lives
+with the Web API wrapper because the reader needs it; inbound listeners and the export reader
+import it from here (inbound may look down, outbound never up).
 """
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
-
-TOMBSTONE_SUBTYPE = "tombstone"
-
-
-@dataclass(frozen=True)
-class NewMessage:
-    """A message as read from Slack, with what storage needs beyond the timeline's view of it."""
-
-    ts: str
-    text: str = ""
-    user_id: str | None = None
-    author_name: str | None = None
-    thread_ts: str | None = None
-    subtype: str | None = None
-    bot_id: str | None = None
-    files: tuple[str, ...] = ()
-    pinned: bool = False
-    reply_count: int = 0
-    edited_at: datetime | None = None
-    # emoji name → who reacted; None when the source says nothing about reactions
-    reactions: Mapping[str, tuple[str, ...]] | None = None
-
-    def captured(self) -> CapturedMessage:
-        return CapturedMessage(
-            ts=self.ts,
-            text=self.text,
-            user_id=self.user_id,
-            author_name=self.author_name,
-            thread_ts=self.thread_ts if self.thread_ts != self.ts else None,
-            subtype=self.subtype,
-            bot_id=self.bot_id,
-            reactions=frozenset(self.reactions or ()),
-            pinned=self.pinned,
-            files=self.files,
-            deleted=self.subtype == TOMBSTONE_SUBTYPE,
-        )
+from bot.domain.messages import NewMessage
+from bot.domain.timeline import UserInfo, ts_to_datetime
 
 
 def _str(value: Any) -> str | None:
@@ -135,9 +99,3 @@ def user_from_slack(raw: Mapping[str, Any]) -> UserInfo:
         or "unknown"
     )
     return UserInfo(display_name=name, tz=_str(raw.get("tz")))
-
-
-def is_incident_channel(name: str, patterns: Iterable[str]) -> bool:
-    """Does the channel's name match one of the INCIDENT_CHANNEL_PATTERN shell patterns?"""
-    name = name.lstrip("#").lower()
-    return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in patterns)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.domain import action_items as ai
+from bot.inbound.slack.invocation import Invocation, Run, Subcommand
+from bot.outbound.slack.ids import Sub
+from bot.outbound.slack.render.action_items import added_text, changed_text, listing_messages
 from bot.runtime import Runtime
 from bot.services import action_items
-from bot.slack.blocks_actions import added_text, changed_text, listing_messages
-from bot.slack.ids import Sub
-from bot.slack.listeners.invocation import Invocation, Run, Subcommand
 
 DONE_USAGE = "/postmortem done <id>"
 START_USAGE = "/postmortem start-work <id>"

@@ -9,11 +9,11 @@ from slack_sdk import WebClient
 
 from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
+from bot.outbound.slack.ids import Action
+from bot.outbound.slack.render.postmortem import edit_section_modal
 from bot.runtime import Runtime
 from bot.services import postmortems
 from bot.services.channels import require_watched
-from bot.slack.blocks_postmortem import edit_section_modal
-from bot.slack.ids import Action
 
 
 def register(app: App, rt: Runtime) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.inbound.slack import action_item_actions
+from bot.outbound.slack.ids import Event
 from bot.runtime import Runtime
 from bot.services import capture, channels
-from bot.slack.ids import Event
-from bot.slack.listeners import action_item_interactions
 
 
 def register(app: App, rt: Runtime) -> None:
@@ -18,7 +18,7 @@ def register(app: App, rt: Runtime) -> None:
     def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        action_item_interactions.publish_home(rt, client, event["user"])
+        action_item_actions.publish_home(rt, client, event["user"])
 
     @app.event(Event.MESSAGE)
     def message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

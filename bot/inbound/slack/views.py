@@ -10,10 +10,10 @@ from slack_sdk import WebClient
 
 from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
+from bot.outbound.slack.ids import Block, View
+from bot.outbound.slack.render.postmortem import blameless_suggestion
 from bot.runtime import Runtime
 from bot.services import postmortems
-from bot.slack.blocks_postmortem import blameless_suggestion
-from bot.slack.ids import Block, View
 
 
 def _value(state: dict[str, Any], block: Block) -> str:

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from bot.domain import action_items as ai
-from bot.slack.blocks import Block, context, mrkdwn_escape, plain, section
-from bot.slack.ids import Action, View
-from bot.slack.ids import Block as BlockId
+from bot.outbound.slack.ids import Action, View
+from bot.outbound.slack.ids import Block as BlockId
+from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
 
 MAX_BLOCKS = 50
 HOME_MAX_ITEMS = 40  # a Home tab holds 100 blocks; two per item, with room for the rest

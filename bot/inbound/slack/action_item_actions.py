@@ -15,11 +15,9 @@ from slack_sdk import WebClient
 
 from bot.domain import action_items as ai
 from bot.domain.errors import UserError
-from bot.runtime import Runtime
-from bot.services import action_items
-from bot.services.channels import require_watched
-from bot.slack.blocks import context, home_view
-from bot.slack.blocks_actions import (
+from bot.outbound.slack.ids import Action, View
+from bot.outbound.slack.ids import Block as BlockId
+from bot.outbound.slack.render.action_items import (
     add_item_modal,
     added_text,
     changed_text,
@@ -28,8 +26,10 @@ from bot.slack.blocks_actions import (
     redate_modal,
     wontdo_modal,
 )
-from bot.slack.ids import Action, View
-from bot.slack.ids import Block as BlockId
+from bot.outbound.slack.render.blocks import context, home_view
+from bot.runtime import Runtime
+from bot.services import action_items
+from bot.services.channels import require_watched
 
 _MOVES = {
     Action.ITEM_START: ai.ItemStatus.IN_PROGRESS,
@@ -40,7 +40,7 @@ _MOVES = {
 
 def publish_home(rt: Runtime, client: WebClient, user_id: str, notice: str | None = None) -> None:
     """The App Home tab: "Your action items" across all incidents, then how to use the bot."""
-    from bot.slack.listeners.commands import usages
+    from bot.inbound.slack.commands import usages
 
     pairs, today = action_items.home_items(rt, user_id)
     items = home_items_blocks(pairs, today)

@@ -1,0 +1,45 @@
+"""A message as read from Slack (an event, a history page or an export), before it is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.timeline import CapturedMessage
+
+TOMBSTONE_SUBTYPE = "tombstone"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message as read from Slack, with what storage needs beyond the timeline's view of it."""
+
+    ts: str
+    text: str = ""
+    user_id: str | None = None
+    author_name: str | None = None
+    thread_ts: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    files: tuple[str, ...] = ()
+    pinned: bool = False
+    reply_count: int = 0
+    edited_at: datetime | None = None
+    # emoji name → who reacted; None when the source says nothing about reactions
+    reactions: Mapping[str, tuple[str, ...]] | None = None
+
+    def captured(self) -> CapturedMessage:
+        return CapturedMessage(
+            ts=self.ts,
+            text=self.text,
+            user_id=self.user_id,
+            author_name=self.author_name,
+            thread_ts=self.thread_ts if self.thread_ts != self.ts else None,
+            subtype=self.subtype,
+            bot_id=self.bot_id,
+            reactions=frozenset(self.reactions or ()),
+            pinned=self.pinned,
+            files=self.files,
+            deleted=self.subtype == TOMBSTONE_SUBTYPE,
+        )
