@@ -1,4 +1,5 @@
-"""bot.domain.postmortem: parsing, status moves, the 48-hour window, phases, names, the document."""
+"""bot.domain.postmortem, postmortem_status and postmortem_document: parsing, status moves, the 48-hour
+window, phases, names, the document."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import postmortem as pmd
+from bot.domain import postmortem_status
 from bot.domain.errors import UserError
 from bot.domain.postmortem import (
     GUIDING_QUESTIONS,
@@ -26,15 +28,10 @@ from bot.domain.postmortem import (
     Section,
     Severity,
     Status,
-    check_transition,
-    describe_window,
     empty_sections,
-    missing_for_completion,
     parse_factor,
     parse_section,
     parse_severity,
-    phase_warnings,
-    window,
 )
 from bot.domain.postmortem_document import (
     ROOT_CAUSE_NOTE,
@@ -43,6 +40,13 @@ from bot.domain.postmortem_document import (
     render_summary_lines,
     slugify,
     yaml_string,
+)
+from bot.domain.postmortem_status import (
+    check_transition,
+    describe_window,
+    missing_for_completion,
+    phase_warnings,
+    window,
 )
 from bot.domain.timeline import PHASES, Entry, Mark, Timeline, parse_emoji_marks
 
@@ -1049,6 +1053,7 @@ def test_summary_lines() -> None:
 
 
 def test_the_module_reads_no_clock() -> None:
-    source = inspect.getsource(pmd)
-    for call in ("datetime.now", "date.today", "time.time", "datetime.utcnow"):
-        assert call not in source
+    for module in (pmd, postmortem_status):
+        source = inspect.getsource(module)
+        for call in ("datetime.now", "date.today", "time.time", "datetime.utcnow"):
+            assert call not in source
