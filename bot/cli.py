@@ -224,9 +224,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             bolt_app = build_bolt_app(rt)
         except BoltError as error:
             raise CommandFailed(f"Slack did not accept the bot token: {error}") from error
+        from bot.app import outbound_slack
         from bot.scheduling import build_scheduler
 
-        scheduler = build_scheduler(rt, bolt_app.client)
+        scheduler = build_scheduler(rt, outbound_slack(settings, bolt_app.client))
         scheduler.start()
         try:
             if settings.socket_mode:
@@ -308,7 +309,7 @@ def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.inbound.slack_export import read_export
-    from bot.services.timelines import import_export
+    from bot.services.timelines import import_channel
 
     exported = read_export(args.export, args.channel)
     team_id = args.team or exported.team_id
@@ -317,7 +318,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     rt = Runtime.create(settings)
     try:
         _require_current_schema(rt)
-        channel, new = import_export(rt, exported, team_id)
+        channel, new = import_channel(
+            rt,
+            team_id=team_id,
+            channel_id=exported.id or exported.name,
+            name=exported.name,
+            records=exported.records,
+            users=exported.users,
+            channel_names=exported.channel_names,
+        )
     finally:
         rt.close()
     print(
@@ -328,7 +337,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services.postmortems import export_files
+    from bot.services.exports import export_files
 
     rt = Runtime.create(settings)
     try:
@@ -347,16 +356,16 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     """This week's reminders not yet sent: posted (each claimed first, so never twice) or just printed."""
     from bot.services import reminders
 
-    client = None
+    slack = None
     if not args.dry_run:
-        from bot.outbound.slack.web import make_web_client
+        from bot.app import outbound_slack
 
         settings.require_slack()
-        client = make_web_client(settings)
+        slack = outbound_slack(settings)
     rt = Runtime.create(settings)
     try:
         _require_current_schema(rt)
-        result = reminders.sweep(rt, client, dry_run=args.dry_run)
+        result = reminders.sweep(rt, slack, dry_run=args.dry_run)
     finally:
         rt.close()
     print("\n".join(reminders.describe(result)))

@@ -13,11 +13,10 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk import WebClient
 
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
-from bot.services import deadlines, reminders
-from bot.store.events import forget_events_before
+from bot.services import deadlines, deliveries, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -29,28 +28,19 @@ REMINDERS_CATCH_UP_JOB = "weekly-reminders-catch-up"
 REMINDERS_RETRY_JOB = "weekly-reminders-retry"
 REMINDER_RETRY_EVERY = timedelta(minutes=15)
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Slack retries a delivery for about an hour at most; three days is generous.
-EVENT_ID_RETENTION = timedelta(days=3)
 
 
-def forget_old_event_ids(rt: Runtime) -> int:
-    with rt.transaction() as session:
-        forgotten = forget_events_before(session, rt.clock() - EVENT_ID_RETENTION)
-    logger.info("forgot %d processed event ids", forgotten)
-    return forgotten
-
-
-def sweep_postmortem_deadlines(rt: Runtime, client: WebClient) -> None:
-    result = deadlines.sweep(rt, client)
+def sweep_postmortem_deadlines(rt: Runtime, slack: Slack) -> None:
+    result = deadlines.sweep(rt, slack)
     if result.opened or result.asked or result.escalated:
         logger.info(
             "48-hour rule: opened %s, asked %s, escalated %s", result.opened, result.asked, result.escalated
         )
 
 
-def send_weekly_reminders(rt: Runtime, client: WebClient, *, only_pending: bool = False) -> None:
+def send_weekly_reminders(rt: Runtime, slack: Slack, *, only_pending: bool = False) -> None:
     """The weekly sweep (also run once at start, for a run missed while down, and as the retry)."""
-    result = reminders.sweep(rt, client, only_pending=only_pending)
+    result = reminders.sweep(rt, slack, only_pending=only_pending)
     if result.posted or result.failed:
         logger.info(
             "weekly reminders %s: posted %d, failed %d", result.week, len(result.posted), len(result.failed)
@@ -68,24 +58,24 @@ def reminder_trigger(rt: Runtime) -> CronTrigger:
     )
 
 
-def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundScheduler:
+def build_scheduler(rt: Runtime, slack: Slack | None = None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=rt.settings.default_timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     scheduler.add_job(
-        forget_old_event_ids,
+        deliveries.forget_old_event_ids,
         IntervalTrigger(hours=6),
         args=[rt],
         id=FORGET_EVENTS_JOB,
         replace_existing=True,
     )
-    if client is not None:
+    if slack is not None:
         # First run at start: deadlines that passed while the bot was down are kept now.
         scheduler.add_job(
             sweep_postmortem_deadlines,
             IntervalTrigger(seconds=int(DEADLINE_SWEEP_EVERY.total_seconds())),
-            args=[rt, client],
+            args=[rt, slack],
             id=DEADLINES_JOB,
             replace_existing=True,
             next_run_time=rt.clock(),
@@ -93,7 +83,7 @@ def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundS
         scheduler.add_job(
             send_weekly_reminders,
             reminder_trigger(rt),
-            args=[rt, client],
+            args=[rt, slack],
             id=REMINDERS_JOB,
             replace_existing=True,
         )
@@ -101,7 +91,7 @@ def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundS
         # when it was sent), and never older weeks'.
         scheduler.add_job(
             send_weekly_reminders,
-            args=[rt, client],
+            args=[rt, slack],
             id=REMINDERS_CATCH_UP_JOB,
             replace_existing=True,
             next_run_time=rt.clock(),
@@ -109,7 +99,7 @@ def build_scheduler(rt: Runtime, client: WebClient | None = None) -> BackgroundS
         scheduler.add_job(
             send_weekly_reminders,
             IntervalTrigger(seconds=int(REMINDER_RETRY_EVERY.total_seconds())),
-            args=[rt, client],
+            args=[rt, slack],
             kwargs={"only_pending": True},
             id=REMINDERS_RETRY_JOB,
             replace_existing=True,

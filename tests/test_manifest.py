@@ -137,6 +137,9 @@ def test_every_event_the_code_listens_to_is_subscribed_with_its_scope(manifest: 
         assert not needed or scopes & set(needed), f"{event.value} needs one of the scopes {needed}"
 
 
+CLIENT_NAMES = ("client", "_client")  # how bot/ names a WebClient (outbound/slack keeps it as self._client)
+
+
 def _web_api_methods_used() -> dict[str, set[str]]:
     """Every `client.<method>(...)` and `api_call("<method>")` in bot/, mapped to API method names."""
     used: dict[str, set[str]] = {}
@@ -145,8 +148,8 @@ def _web_api_methods_used() -> dict[str, set[str]]:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             attribute, receiver = node.func.attr, node.func.value
-            is_client = (isinstance(receiver, ast.Name) and receiver.id == "client") or (
-                isinstance(receiver, ast.Attribute) and receiver.attr == "client"
+            is_client = (isinstance(receiver, ast.Name) and receiver.id in CLIENT_NAMES) or (
+                isinstance(receiver, ast.Attribute) and receiver.attr in CLIENT_NAMES
             )
             if not is_client:
                 continue

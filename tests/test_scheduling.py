@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.runtime import Runtime
-from bot.scheduling import FORGET_EVENTS_JOB, build_scheduler, forget_old_event_ids
+from bot.scheduling import FORGET_EVENTS_JOB, build_scheduler
+from bot.services.deliveries import forget_old_event_ids
 from bot.store.events import claim_event
 from bot.store.models import ProcessedEvent
 

@@ -25,6 +25,7 @@ class NewMessage:
     files: tuple[str, ...] = ()
     pinned: bool = False
     reply_count: int = 0
+    reply_users: tuple[str, ...] = ()  # who replied in its thread (history pages say; events do not)
     edited_at: datetime | None = None
     # emoji name → who reacted; None when the source says nothing about reactions
     reactions: Mapping[str, tuple[str, ...]] | None = None
@@ -43,3 +44,20 @@ class NewMessage:
             files=self.files,
             deleted=self.subtype == TOMBSTONE_SUBTYPE,
         )
+
+
+@dataclass(frozen=True)
+class MessageEdited:
+    """A message's text changed (Slack's message_changed); `message` is the message as it is now."""
+
+    message: NewMessage
+
+
+@dataclass(frozen=True)
+class MessageDeleted:
+    """A message was deleted (Slack's message_deleted)."""
+
+    ts: str
+
+
+MessageChange = NewMessage | MessageEdited | MessageDeleted

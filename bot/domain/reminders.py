@@ -32,14 +32,12 @@ from typing import Final
 
 from bot.domain.action_items import (
     OPEN_STATUSES,
-    WEEKDAY_ABBREVIATIONS,
-    WEEKDAY_NAMES,
     Item,
     ItemStatus,
     days_overdue,
-    format_due,
     priority_sort_key,
 )
+from bot.domain.due_dates import WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES, format_due
 
 __all__ = [
     "DEFAULT_SCHEDULE",
@@ -295,3 +293,8 @@ def render_owner_digest(items: Sequence[Item], today: date) -> str:
         lines.append(f"{_item_head(item)} — {' · '.join(notes)}")
     lines.append("Done? `/postmortem done <id>`. Needs a new date? `/postmortem redate <id> <due> <reason>`.")
     return "\n".join(lines)
+
+
+def render_archived_note(channel_name: str, text: str) -> str:
+    """An archived channel's reminder, sent elsewhere: which channel it is for, then the reminder."""
+    return f"_For #{_escape(channel_name)}, which is archived:_\n{text}"

@@ -364,3 +364,18 @@ def build_timeline(
             if mark in phases and phases[mark] is None:
                 phases[mark] = entry.at
     return Timeline(channel=channel.strip().lstrip("#"), phases=phases, entries=tuple(entries))
+
+
+_DECLARED_SEVERITY = re.compile(r"\bsev[\s-]?([1-4])\b", re.IGNORECASE)
+
+
+def declared_severity(messages: Iterable[CapturedMessage]) -> str | None:
+    """The severity the channel declared last ("Declaring SEV2", "downgrading to sev-3"), as "SEVn"."""
+    latest: tuple[str, str] | None = None
+    for message in messages:
+        if message.deleted:
+            continue
+        found = _DECLARED_SEVERITY.findall(message.text)
+        if found and (latest is None or float(message.ts) > float(latest[0])):
+            latest = (message.ts, f"SEV{found[-1]}")
+    return latest[1] if latest else None

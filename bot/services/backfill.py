@@ -14,27 +14,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session
-
+from bot.domain.channels import ChannelRef
 from bot.domain.messages import NewMessage
 from bot.domain.timeline import ts_to_datetime
-from bot.outbound.slack import web as api
-from bot.outbound.slack.payloads import message_from_slack
+from bot.outbound.slack import Identity, Slack
 from bot.runtime import Runtime
-from bot.services.channels import ChannelRef
+from bot.store import channels as channel_store
 from bot.store import messages as store
-from bot.store.models import Channel
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "backfill"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `backfilled_at` of a channel whose history had nothing in it
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # how far a channel whose history had nothing in it was read
 
 
 @dataclass(frozen=True)
@@ -65,71 +59,64 @@ def _newest(*ts: str | None) -> str | None:
 def _progress(rt: Runtime, channel: ChannelRef) -> _Run:
     """An interrupted run's saved state, or a new run from where the last one had read up to."""
     with rt.transaction() as session:
-        row = session.get(Channel, channel.pk)
-        assert row is not None
-        if row.backfill_cursor:
-            saved = json.loads(row.backfill_cursor)
-            return _Run(saved.get("cursor"), saved.get("oldest"), saved.get("newest"))
-        if row.backfilled_at is None:
-            return _Run(None, None, None)  # never read: the whole history
-        read_up_to = _slack_ts(row.backfilled_at)
-        return _Run(None, read_up_to, read_up_to)
+        cursor_state, backfilled_at = channel_store.backfill_progress(session, channel.pk)
+    if cursor_state:
+        saved = json.loads(cursor_state)
+        return _Run(saved.get("cursor"), saved.get("oldest"), saved.get("newest"))
+    if backfilled_at is None:
+        return _Run(None, None, None)  # never read: the whole history
+    read_up_to = _slack_ts(backfilled_at)
+    return _Run(None, read_up_to, read_up_to)
 
 
-def _save_progress(session: Session, channel: ChannelRef, run: _Run) -> None:
-    row = session.get(Channel, channel.pk)
-    assert row is not None
-    if run.cursor:
-        row.backfill_cursor = json.dumps({"cursor": run.cursor, "oldest": run.oldest, "newest": run.newest})
-    else:
-        row.backfill_cursor = None
-        row.backfilled_at = _EPOCH if run.newest is None else ts_to_datetime(run.newest)
+def _cursor_state(run: _Run) -> str | None:
+    if not run.cursor:
+        return None
+    return json.dumps({"cursor": run.cursor, "oldest": run.oldest, "newest": run.newest})
 
 
-def _thread_worth_reading(raw: Mapping[str, Any], own: api.Identity) -> bool:
+def _thread_worth_reading(message: NewMessage, own: Identity) -> bool:
     """Any thread under someone else's message; one under the bot's own if others replied in it."""
-    if not own.wrote(raw):
+    if not own.wrote(message):
         return True
-    return any(user != own.user_id for user in raw.get("reply_users") or ())
+    return any(user != own.user_id for user in message.reply_users)
 
 
-def backfill(rt: Runtime, client: WebClient, channel: ChannelRef) -> BackfillResult:
+def backfill(rt: Runtime, slack: Slack, channel: ChannelRef) -> BackfillResult:
     """What Slack has that the record lacks, minus the bot's own posts (not part of the incident)."""
-    own = api.own_identity(client)
+    own = slack.read.identity()
     run = _progress(rt, channel)
     new = history_calls = replies_calls = 0
     while True:
-        page = api.history_page(client, channel.channel_id, cursor=run.cursor, oldest=run.oldest)
+        page = slack.read.history_page(channel.channel_id, cursor=run.cursor, oldest=run.oldest)
         history_calls += 1
         parsed: list[NewMessage] = []
         threads: list[NewMessage] = []
         read: list[str] = []
-        for raw in page.messages:
-            try:
-                message = message_from_slack(raw)
-            except ValueError:
-                logger.warning("skipping a message without a usable ts in %s", channel.channel_id)
-                continue
+        for message in page.messages:
             read.append(message.ts)
-            if message.reply_count and _thread_worth_reading(raw, own):
+            if message.reply_count and _thread_worth_reading(message, own):
                 threads.append(message)
-            if not own.wrote(raw):
+            if not own.wrote(message):
                 parsed.append(message)
         with rt.transaction() as session:
             stored_replies = store.thread_reply_counts(session, channel.pk)
         for parent in threads:
             if parent.reply_count > stored_replies.get(parent.ts, 0):
-                thread = api.thread_replies(client, channel.channel_id, parent.ts)
+                thread = slack.read.thread_replies(channel.channel_id, parent.ts)
                 replies_calls += 1
-                parsed += [
-                    message_from_slack(m) for m in thread if m.get("ts") != parent.ts and not own.wrote(m)
-                ]
+                parsed += [m for m in thread if m.ts != parent.ts and not own.wrote(m)]
         run = _Run(page.next_cursor, run.oldest, _newest(run.newest, *read))
         # A page, its threads and the cursor past it are committed together: an interrupted
         # backfill resumes exactly after the last page it kept.
         with rt.transaction() as session:
             new += store.store_messages(session, channel.pk, parsed, source=SOURCE, now=rt.clock())
-            _save_progress(session, channel, run)
+            channel_store.save_backfill_progress(
+                session,
+                channel.pk,
+                cursor_state=_cursor_state(run),
+                read_up_to=_EPOCH if run.newest is None else ts_to_datetime(run.newest),
+            )
         if not run.cursor:
             break
     logger.info(

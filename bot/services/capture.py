@@ -1,117 +1,92 @@
-"""Live capture: every message, edit, delete, thread reply, reaction and pin in a watched channel."""
+"""Live capture: every message, edit, delete, thread reply, reaction and pin in a watched channel.
+
+Listeners hand over what an event means (bot/inbound/slack/payloads.py parses it); this decides
+whether the channel is watched and stores it. A channel never seen is looked up once.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session
-
-from bot.outbound.slack import web as api
-from bot.outbound.slack.payloads import message_from_slack
+from bot.domain.channels import ChannelRef
+from bot.domain.messages import MessageChange
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
-from bot.services.channels import ChannelRef, known_channel
+from bot.services.channels import known_channel
+from bot.store import channels as channel_store
 from bot.store import messages as store
 
-logger = logging.getLogger(__name__)
-
 LIVE = "live"
-EDITED = "message_changed"
-DELETED = "message_deleted"
-# Notifications about other messages, not messages of their own.
-IGNORED_SUBTYPES = frozenset({"message_replied", "assistant_app_thread", "ekm_access_denied"})
+BACKFILL = "backfill"
 
 
-def _watched(rt: Runtime, client: WebClient, team_id: str, channel_id: str | None) -> ChannelRef | None:
-    if not channel_id or channel_id.startswith("D"):
+def _watched(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef | None:
+    if channel_id.startswith("D"):
         return None  # direct messages are never incident channels
-    channel = known_channel(rt, client, team_id, channel_id)
+    channel = known_channel(rt, slack, team_id, channel_id)
     return channel if channel.watched else None
 
 
-def capture_message_event(rt: Runtime, client: WebClient, team_id: str, event: Mapping[str, Any]) -> None:
-    subtype = event.get("subtype")
-    channel_id = event.get("channel")
-    if subtype in IGNORED_SUBTYPES or not channel_id or str(channel_id).startswith("D"):
+def capture_message(rt: Runtime, slack: Slack, team_id: str, channel_id: str, change: MessageChange) -> None:
+    """A message, an edit or a delete in `channel_id`; stored if the channel is watched."""
+    if channel_id.startswith("D"):
         return
     # The hot path: a known channel is checked and written in one transaction.
     with rt.transaction() as session:
-        state = store.watch_state(session, team_id, str(channel_id))
+        state = channel_store.watch_state(session, team_id, channel_id)
         if state is not None:
             channel_pk, watched = state
             if watched:
-                _store_event(session, channel_pk, event, rt.clock())
+                store.apply(session, channel_pk, change, source=LIVE, now=rt.clock())
             return
-    channel = _watched(rt, client, team_id, str(channel_id))  # first sight: ask Slack what it is
+    channel = _watched(rt, slack, team_id, channel_id)  # first sight: ask Slack what it is
     if channel is not None:
         with rt.transaction() as session:
-            _store_event(session, channel.pk, event, rt.clock())
+            store.apply(session, channel.pk, change, source=LIVE, now=rt.clock())
 
 
-def _store_event(session: Session, channel_pk: int, event: Mapping[str, Any], now: datetime) -> None:
-    subtype = event.get("subtype")
-    if subtype == EDITED:
-        edited = message_from_slack(event["message"])
-        stored = store.find_message(session, channel_pk, edited.ts)
-        if stored is None:
-            store.store_message(session, channel_pk, edited, source=LIVE, now=now)
-        elif stored.deleted_at is None:
-            store.record_edit(session, stored, edited.text, edited.edited_at, now)
-    elif subtype == DELETED:
-        store.mark_deleted(session, channel_pk, str(event["deleted_ts"]), now)
-    else:
-        store.store_message(session, channel_pk, message_from_slack(event), source=LIVE, now=now)
-
-
-def _stored_message_id(rt: Runtime, client: WebClient, channel: ChannelRef, ts: str) -> int | None:
+def _stored_message_id(rt: Runtime, slack: Slack, channel: ChannelRef, ts: str) -> int | None:
     """The stored message at ts; one from before the bot watched is fetched and stored first."""
     with rt.transaction() as session:
-        stored = store.find_message(session, channel.pk, ts)
-        if stored is not None:
-            return stored.id
-    raw = api.single_message(client, channel.channel_id, ts)
-    if raw is None or api.own_identity(client).wrote(raw):
+        found = store.message_id(session, channel.pk, ts)
+    if found is not None:
+        return found
+    message = slack.read.single_message(channel.channel_id, ts)
+    if message is None or slack.read.identity().wrote(message):
         return None  # gone, or the bot's own post, which is not part of the record
     with rt.transaction() as session:
-        store.store_message(session, channel.pk, message_from_slack(raw), source="backfill", now=rt.clock())
-        stored = store.find_message(session, channel.pk, ts)
-        return stored.id if stored else None
+        store.store_message(session, channel.pk, message, source=BACKFILL, now=rt.clock())
+        return store.message_id(session, channel.pk, ts)
 
 
 def capture_reaction(
-    rt: Runtime, client: WebClient, team_id: str, event: Mapping[str, Any], *, added: bool
+    rt: Runtime,
+    slack: Slack,
+    team_id: str,
+    channel_id: str,
+    ts: str,
+    *,
+    emoji: str,
+    user_id: str,
+    added: bool,
 ) -> None:
-    item = event.get("item") or {}
-    if item.get("type") != "message":
-        return
-    channel = _watched(rt, client, team_id, item.get("channel"))
+    """An emoji added to or removed from a message: a mark lasts while any reaction of its emoji does."""
+    channel = _watched(rt, slack, team_id, channel_id)
     if channel is None:
         return
-    message_id = _stored_message_id(rt, client, channel, str(item["ts"]))
+    message_id = _stored_message_id(rt, slack, channel, ts)
     if message_id is None:
         return
     with rt.transaction() as session:
         if added:
-            store.add_reaction(session, message_id, str(event["reaction"]), str(event.get("user", "unknown")))
+            store.add_reaction(session, message_id, emoji, user_id)
         else:
-            store.remove_reaction(
-                session, message_id, str(event["reaction"]), str(event.get("user", "unknown"))
-            )
+            store.remove_reaction(session, message_id, emoji, user_id)
 
 
-def capture_pin(
-    rt: Runtime, client: WebClient, team_id: str, event: Mapping[str, Any], *, pinned: bool
-) -> None:
-    item = event.get("item") or {}
-    message = item.get("message") or {}
-    ts = message.get("ts") or item.get("ts")
-    channel = _watched(rt, client, team_id, event.get("channel_id") or item.get("channel"))
-    if channel is None or not ts:
+def capture_pin(rt: Runtime, slack: Slack, team_id: str, channel_id: str, ts: str, *, pinned: bool) -> None:
+    channel = _watched(rt, slack, team_id, channel_id)
+    if channel is None:
         return
-    if _stored_message_id(rt, client, channel, str(ts)) is None:
+    if _stored_message_id(rt, slack, channel, ts) is None:
         return
     with rt.transaction() as session:
-        store.set_pinned(session, channel.pk, str(ts), pinned)
+        store.set_pinned(session, channel.pk, ts, pinned)

@@ -8,53 +8,20 @@ the bot says once in the channel what it records, and backfills what was said be
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
-
-from bot.domain.channels import is_incident_channel
+from bot.domain.channels import ChannelRef, WatchSource, is_incident_channel
 from bot.domain.errors import UserError
-from bot.outbound.slack import web as api
-from bot.outbound.slack.render.blocks import announcement_blocks, announcement_text
+from bot.outbound.slack import Slack, SlackFailed
+from bot.outbound.slack.notices import WatchStarted
 from bot.runtime import Runtime
-from bot.store.messages import get_channel, upsert_channel
-from bot.store.models import Channel
+from bot.services.backfill import backfill
+from bot.services.once import ClaimKey, ClaimKind, send_once
+from bot.store import channels as store
 
 logger = logging.getLogger(__name__)
 
-PATTERN = "pattern"
-COMMAND = "command"
-UNWATCHED = "unwatched"  # /postmortem unwatch: the pattern no longer brings it back
 
-
-@dataclass(frozen=True)
-class ChannelRef:
-    """What services pass around instead of a live ORM row."""
-
-    pk: int
-    team_id: str
-    channel_id: str
-    name: str
-    watched: bool
-    watch_source: str | None
-    is_archived: bool
-
-    @classmethod
-    def of(cls, channel: Channel) -> ChannelRef:
-        return cls(
-            channel.id,
-            channel.team_id,
-            channel.channel_id,
-            channel.name,
-            channel.watched,
-            channel.watch_source,
-            channel.is_archived,
-        )
-
-
-def known_channel(rt: Runtime, client: WebClient, team_id: str, channel_id: str) -> ChannelRef:
+def known_channel(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef:
     """The stored channel; a channel never seen is looked up once (conversations.info) and stored.
 
     Seeing a message from an unknown channel that matches the pattern means the bot is in an
@@ -62,125 +29,105 @@ def known_channel(rt: Runtime, client: WebClient, team_id: str, channel_id: str)
     starts watching.
     """
     with rt.transaction() as session:
-        channel = get_channel(session, team_id, channel_id)
-        if channel is not None:
-            return ChannelRef.of(channel)
-    info = api.channel_info(client, channel_id)
+        channel = store.get(session, team_id, channel_id)
+    if channel is not None:
+        return channel
+    info = slack.read.channel_info(channel_id)
     with rt.transaction() as session:
-        stored = upsert_channel(session, team_id, channel_id, str(info.get("name", "")), rt.clock())
-        stored.is_archived = bool(info.get("is_archived"))
-        ref = ChannelRef.of(stored)
+        ref = store.upsert(session, team_id, channel_id, info.name, rt.clock(), archived=info.is_archived)
     if is_incident_channel(ref.name, rt.settings.incident_channel_patterns):
-        return start_watching(rt, client, ref, source=PATTERN)
+        return start_watching(rt, slack, ref, source=WatchSource.PATTERN)
     return ref
 
 
-def start_watching(rt: Runtime, client: WebClient, channel: ChannelRef, *, source: str) -> ChannelRef:
+def start_watching(rt: Runtime, slack: Slack, channel: ChannelRef, *, source: WatchSource) -> ChannelRef:
     """Watch the channel, announce once, and backfill its history."""
-    from bot.services.backfill import backfill
-
-    now = rt.clock()
     with rt.transaction() as session:
-        session.execute(
-            update(Channel)
-            .where(Channel.id == channel.pk)
-            .values(watched=True, watch_source=source, updated_at=now)
-        )
-        claimed_announcement = session.execute(
-            update(Channel)
-            .where(Channel.id == channel.pk, Channel.announced_at.is_(None))
-            .values(announced_at=now)
-        ).rowcount  # type: ignore[attr-defined]
-    if claimed_announcement:
-        announce(rt, client, channel)
-    backfill(rt, client, channel)
-    return ChannelRef(**{**channel.__dict__, "watched": True, "watch_source": source})
-
-
-def announce(rt: Runtime, client: WebClient, channel: ChannelRef) -> None:
-    marks = rt.settings.emoji_marks
+        store.set_watched(session, channel.pk, True, source, rt.clock())
     try:
-        client.chat_postMessage(
-            channel=channel.channel_id,
-            text=announcement_text(),
-            blocks=announcement_blocks(marks),
+        send_once(
+            rt,
+            ClaimKey(ClaimKind.ANNOUNCEMENT, str(channel.pk)),
+            lambda: slack.say.post(channel.channel_id, WatchStarted()),
         )
-    except SlackApiError as error:
-        # The watch stands; only the greeting failed. Let it be tried again next time.
-        logger.warning("could not announce in %s: %s", channel.channel_id, error.response.get("error"))
-        with rt.transaction() as session:
-            session.execute(update(Channel).where(Channel.id == channel.pk).values(announced_at=None))
+    except SlackFailed as error:
+        # The watch stands; only the greeting failed, and its claim is released for next time.
+        logger.warning("could not announce in %s: %s", channel.channel_id, error.reason)
+    backfill(rt, slack, channel)
+    return channel.watching(source)
 
 
 def stop_watching(rt: Runtime, channel: ChannelRef) -> None:
     with rt.transaction() as session:
-        session.execute(
-            update(Channel)
-            .where(Channel.id == channel.pk)
-            .values(watched=False, watch_source=UNWATCHED, updated_at=rt.clock())
-        )
+        store.set_watched(session, channel.pk, False, WatchSource.UNWATCHED, rt.clock())
 
 
 def channel_seen(
-    rt: Runtime, client: WebClient, team_id: str, channel_id: str, name: str, *, join: bool
+    rt: Runtime, slack: Slack, team_id: str, channel_id: str, name: str, *, join: bool
 ) -> ChannelRef:
     """A channel was created, renamed, or the bot was added to it: watch it if its name says so."""
     with rt.transaction() as session:
-        ref = ChannelRef.of(upsert_channel(session, team_id, channel_id, name, rt.clock()))
+        ref = store.upsert(session, team_id, channel_id, name, rt.clock())
     wanted = is_incident_channel(name, rt.settings.incident_channel_patterns)
-    if ref.watched or not wanted or ref.watch_source == UNWATCHED:
+    if ref.watched or not wanted or ref.watch_source is WatchSource.UNWATCHED:
         return ref
     if join:
         try:
-            client.conversations_join(channel=channel_id)
-        except SlackApiError as error:
-            logger.warning("could not join #%s: %s", name, error.response.get("error"))
+            slack.say.join(channel_id)
+        except SlackFailed as error:
+            logger.warning("could not join #%s: %s", name, error.reason)
             return ref
-    return start_watching(rt, client, ref, source=PATTERN)
+    return start_watching(rt, slack, ref, source=WatchSource.PATTERN)
 
 
-def bot_joined(rt: Runtime, client: WebClient, team_id: str, channel_id: str) -> ChannelRef:
+def bot_joined(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef:
     """The bot was invited into a channel (private ones are only ever found this way)."""
-    info = api.channel_info(client, channel_id)
-    return channel_seen(rt, client, team_id, channel_id, str(info.get("name", "")), join=False)
+    info = slack.read.channel_info(channel_id)
+    return channel_seen(rt, slack, team_id, channel_id, info.name, join=False)
 
 
 def set_archived(rt: Runtime, team_id: str, channel_id: str, archived: bool) -> None:
     with rt.transaction() as session:
-        session.execute(
-            update(Channel)
-            .where(Channel.team_id == team_id, Channel.channel_id == channel_id)
-            .values(is_archived=archived, updated_at=rt.clock())
-        )
+        store.set_archived(session, team_id, channel_id, archived, rt.clock())
 
 
-def watch_by_command(rt: Runtime, client: WebClient, team_id: str, channel_id: str) -> ChannelRef:
+def watch_by_command(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef:
     """/postmortem watch. Refused, with how to fix it, when the bot cannot read the channel."""
     try:
-        info = api.channel_info(client, channel_id)
-    except SlackApiError as error:
+        info = slack.read.channel_info(channel_id)
+    except SlackFailed as error:
         raise UserError(
             "I can't see this channel. Invite me first (`/invite @postmortem-bot`), then run "
             "`/postmortem watch` again."
         ) from error
     with rt.transaction() as session:
-        ref = ChannelRef.of(
-            upsert_channel(session, team_id, channel_id, str(info.get("name", "")), rt.clock())
-        )
-    if not info.get("is_member") and not info.get("is_private"):
-        client.conversations_join(channel=channel_id)
-    elif not info.get("is_member"):
+        ref = store.upsert(session, team_id, channel_id, info.name, rt.clock())
+    if not info.is_member and not info.is_private:
+        slack.say.join(channel_id)
+    elif not info.is_member:
         raise UserError("This is a private channel: invite me first (`/invite @postmortem-bot`).")
-    return start_watching(rt, client, ref, source=COMMAND)
+    return start_watching(rt, slack, ref, source=WatchSource.COMMAND)
+
+
+def incident_channel(rt: Runtime, team_id: str, channel_id: str) -> ChannelRef | None:
+    """The channel, if the bot watches it as an incident channel."""
+    with rt.transaction() as session:
+        channel = store.get(session, team_id, channel_id)
+    return channel if channel is not None and channel.watched else None
+
+
+def not_an_incident_channel(rt: Runtime) -> UserError:
+    """What a person hears when they ask for incident work outside an incident channel."""
+    patterns = ", ".join(f"`{p}`" for p in rt.settings.incident_channel_patterns)
+    return UserError(
+        "This is not an incident channel, so I have no timeline for it. Channels named "
+        f"{patterns} are incident channels; in any other, run `/postmortem watch` first."
+    )
 
 
 def require_watched(rt: Runtime, team_id: str, channel_id: str) -> ChannelRef:
-    with rt.transaction() as session:
-        channel = get_channel(session, team_id, channel_id)
-        if channel is None or not channel.watched:
-            patterns = ", ".join(f"`{p}`" for p in rt.settings.incident_channel_patterns)
-            raise UserError(
-                "This is not an incident channel, so I have no timeline for it. Channels named "
-                f"{patterns} are incident channels; in any other, run `/postmortem watch` first."
-            )
-        return ChannelRef.of(channel)
+    """The incident channel, or UserError saying how to make it one."""
+    channel = incident_channel(rt, team_id, channel_id)
+    if channel is None:
+        raise not_an_incident_channel(rt)
+    return channel

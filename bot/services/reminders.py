@@ -18,32 +18,33 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
+from datetime import datetime
 
 from bot.domain import reminders as rd
-from bot.outbound.slack.render.action_items import archived_note, text_blocks
+from bot.outbound.slack import Slack, SlackFailed
+from bot.outbound.slack.notices import Reminder
 from bot.runtime import Runtime
-from bot.services.action_items import to_item
+from bot.services.once import ClaimKey, ClaimKind, send_once
 from bot.store import action_items as store
-from bot.store.models import Channel
+from bot.store import channels as channel_store
+from bot.store import claims
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "channel"  # target: channels.id; posted in the channel (or POSTMORTEM_CHANNEL when archived)
-CHANNEL_DM = "channel-dm"  # target: "<channels.id>:<owner>"; an archived channel's reminder, by DM
-OWNER = "owner"  # target: the owner's user id; their overdue items, by DM
-LEASE = timedelta(minutes=10)
+CHANNEL = (
+    ClaimKind.REMINDER_CHANNEL
+)  # subject: channels.id; in the channel (or POSTMORTEM_CHANNEL when archived)
+CHANNEL_DM = ClaimKind.REMINDER_CHANNEL_DM  # subject: "<channels.id>:<owner>"; an archived channel's, by DM
+OWNER = ClaimKind.REMINDER_OWNER  # subject: the owner's user id; their overdue items, by DM
+KINDS = (CHANNEL, CHANNEL_DM, OWNER)
+ARCHIVED = "is_archived"
 
 
 @dataclass(frozen=True)
 class Outgoing:
     """One message the sweep posts (or would post)."""
 
-    kind: str
+    kind: ClaimKind
     target: str
     destination: str  # a channel id or #name, or a user id when `dm`
     dm: bool
@@ -77,7 +78,7 @@ def plan(rt: Runtime, now: datetime) -> tuple[str, list[Outgoing]]:
     with rt.transaction() as session:
         rows = store.for_reminders(session)
     channels = {r.channel_id: _ChannelInfo(r.channel_pk, r.channel_name, r.channel_archived) for r in rows}
-    items = [to_item(r) for r in rows]
+    items = [r.item for r in rows]
     outgoing: list[Outgoing] = []
     for channel_id, reminder in rd.plan_channel_reminders(items, today).items():
         outgoing += _route(rt, channels[channel_id], channel_id, reminder)
@@ -93,7 +94,7 @@ def _route(rt: Runtime, info: _ChannelInfo, channel_id: str, reminder: rd.Channe
     ids = tuple(i.id for i in reminder.items)
     if not info.archived:
         return [Outgoing(CHANNEL, str(info.pk), channel_id, False, text, f"#{info.name}", ids, info.pk)]
-    note = archived_note(info.name, text)
+    note = rd.render_archived_note(info.name, text)
     if rt.settings.postmortem_channel:
         where = rt.settings.postmortem_channel
         about = f"#{info.name} (archived) → {where}"
@@ -115,7 +116,7 @@ def _route(rt: Runtime, info: _ChannelInfo, channel_id: str, reminder: rd.Channe
 
 
 def sweep(
-    rt: Runtime, client: WebClient | None, *, dry_run: bool = False, only_pending: bool = False
+    rt: Runtime, slack: Slack | None, *, dry_run: bool = False, only_pending: bool = False
 ) -> SweepResult:
     """Post every reminder of the most recent scheduled run that is not yet sent.
 
@@ -125,8 +126,8 @@ def sweep(
     now = rt.clock()
     week, outgoing = plan(rt, now)
     with rt.transaction() as session:
-        sent = store.sent_targets(session, week)
-        pending = store.pending_targets(session, week) if only_pending else set()
+        sent = claims.subjects(session, KINDS, week, done=True)
+        pending = claims.subjects(session, KINDS, week, done=False) if only_pending else set()
     result = SweepResult(week=week, dry_run=dry_run)
     todo = [o for o in outgoing if (o.kind, o.target) not in sent]
     result.already_sent = len(outgoing) - len(todo)
@@ -135,58 +136,60 @@ def sweep(
     if dry_run:
         result.posted = todo
         return result
-    assert client is not None, "a sweep that posts needs a Slack client"
+    assert slack is not None, "a sweep that posts needs Slack"
     for message in todo:
-        _deliver(rt, client, week, message, result)
+        _deliver(rt, slack, week, message, result)
     return result
 
 
-def _deliver(rt: Runtime, client: WebClient, week: str, message: Outgoing, result: SweepResult) -> None:
-    key = {"kind": message.kind, "target": message.target, "week": week}
-    with rt.transaction() as session:
-        if not store.claim_send(session, **key, now=rt.clock(), lease=LEASE):
-            return  # another process has it, or sent it
+def _deliver(
+    rt: Runtime, slack: Slack, week: str, message: Outgoing, result: SweepResult, *, rerouted: bool = False
+) -> None:
+    key = ClaimKey(message.kind, message.target, week)
     try:
-        _post(client, message)
-    except SlackApiError as error:
-        reason = str(error.response.get("error") or error.response.status_code)
-        with rt.transaction() as session:
-            store.release(session, **key, error=reason)
-        if reason == "is_archived" and message.channel_pk is not None and message.kind == CHANNEL:
-            _reroute_archived(rt, client, week, message, result)
+        sent = send_once(rt, key, lambda: _post(slack, message))
+    except SlackFailed as error:
+        if (
+            error.reason == ARCHIVED
+            and message.kind is CHANNEL
+            and message.channel_pk is not None
+            and not rerouted
+        ):
+            _reroute_archived(rt, slack, week, message, result)
             return
-        logger.warning("reminder %s %s for %s not sent (%s); retried later", *key.values(), reason)
-        result.failed.append((message, reason))
+        logger.warning(
+            "reminder %s %s for %s not sent (%s); retried later",
+            message.kind,
+            message.target,
+            week,
+            error.reason,
+        )
+        result.failed.append((message, error.reason))
         return
+    if not sent:
+        return  # another process has it, or sent it
     with rt.transaction() as session:
-        store.mark_sent(session, **key, now=rt.clock())
         store.count_seen(session, message.seen_item_ids)
     result.posted.append(message)
 
 
-def _post(client: WebClient, message: Outgoing) -> None:
-    channel = message.destination
+def _post(slack: Slack, message: Outgoing) -> None:
     if message.dm:
-        opened = client.conversations_open(users=message.destination)
-        channel = str(opened["channel"]["id"])
-    client.chat_postMessage(channel=channel, text=message.text, blocks=text_blocks(message.text))
+        slack.say.dm(message.destination, Reminder(message.text))
+    else:
+        slack.say.post(message.destination, Reminder(message.text))
 
 
-def _reroute_archived(
-    rt: Runtime, client: WebClient, week: str, message: Outgoing, result: SweepResult
-) -> None:
-    """Slack says the channel is archived though we had not heard: remember it, and send it elsewhere."""
+def _reroute_archived(rt: Runtime, slack: Slack, week: str, message: Outgoing, result: SweepResult) -> None:
+    """Slack says the channel is archived though we had not heard: remember it, and send it elsewhere
+    (once: a reroute that is refused too is not rerouted again)."""
     assert message.channel_pk is not None
     with rt.transaction() as session:
-        session.execute(
-            update(Channel)
-            .where(Channel.id == message.channel_pk)
-            .values(is_archived=True, updated_at=rt.clock())
-        )
+        channel_store.mark_archived(session, message.channel_pk, rt.clock())
     _, outgoing = plan(rt, rt.clock())
     for rerouted in outgoing:
         if rerouted.channel_pk == message.channel_pk:
-            _deliver(rt, client, week, rerouted, result)
+            _deliver(rt, slack, week, rerouted, result, rerouted=True)
 
 
 def describe(result: SweepResult) -> list[str]:

@@ -1,19 +1,19 @@
-"""Action items, their re-dates, and the claims of weekly reminder sends. The caller owns the transaction."""
+"""Action items and their re-dates. The caller owns the transaction; items come back as ItemRows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_or_ignore
-from bot.store.models import ActionItem, ActionItemRedate, Channel, Postmortem, ReminderSend
+from bot.domain import action_items as ai
+from bot.store.models import ActionItem, ActionItemRedate, Channel, Postmortem
 
-OPEN_STATUSES = ("open", "in_progress")
+_OPEN = [s.value for s in ai.OPEN_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,30 @@ class ItemRow:
     channel_archived: bool
     text: str
     owner_user_id: str
-    priority: str
+    priority: ai.Priority
     due_on: date
-    status: str
+    status: ai.ItemStatus
     wont_do_reason: str | None
     created_at: datetime
     done_on: date | None
     redates: int
     reminders_seen: int
+
+    @property
+    def item(self) -> ai.Item:
+        return ai.Item(
+            id=self.id,
+            channel=self.channel_id,
+            text=self.text,
+            owner_id=self.owner_user_id,
+            priority=self.priority,
+            due_on=self.due_on,
+            status=self.status,
+            created_on=self.created_at.date(),
+            done_on=self.done_on,
+            redates=self.redates,
+            reminders_seen=self.reminders_seen,
+        )
 
 
 def add(
@@ -43,18 +59,19 @@ def add(
     channel_pk: int,
     text: str,
     owner_user_id: str,
-    priority: str,
+    priority: ai.Priority,
     due_on: date,
     created_by: str,
     now: datetime,
-) -> ActionItem:
+) -> int:
+    """A new open item; returns its id."""
     item = ActionItem(
         channel_pk=channel_pk,
         text=text,
         owner_user_id=owner_user_id,
-        priority=priority,
+        priority=priority.value,
         due_on=due_on,
-        status="open",
+        status=ai.ItemStatus.OPEN.value,
         created_by=created_by,
         created_at=now,
         updated_at=now,
@@ -62,11 +79,7 @@ def add(
     )
     session.add(item)
     session.flush()
-    return item
-
-
-def get(session: Session, item_id: int) -> ActionItem | None:
-    return session.get(ActionItem, item_id)
+    return item.id
 
 
 def _rows_query() -> Any:  # a Select of ItemRow columns
@@ -100,7 +113,26 @@ def _rows_query() -> Any:  # a Select of ItemRow columns
 
 
 def _rows(session: Session, query: Any) -> list[ItemRow]:
-    return [ItemRow(*row) for row in session.execute(query)]
+    return [
+        ItemRow(
+            id=r[0],
+            channel_pk=r[1],
+            channel_id=r[2],
+            channel_name=r[3],
+            channel_archived=r[4],
+            text=r[5],
+            owner_user_id=r[6],
+            priority=ai.Priority(r[7]),
+            due_on=r[8],
+            status=ai.ItemStatus(r[9]),
+            wont_do_reason=r[10],
+            created_at=r[11],
+            done_on=r[12],
+            redates=r[13],
+            reminders_seen=r[14],
+        )
+        for r in session.execute(query)
+    ]
 
 
 def row(session: Session, item_id: int) -> ItemRow | None:
@@ -118,7 +150,7 @@ def open_for_owner(session: Session, owner_user_id: str) -> list[ItemRow]:
     """One person's open and in-progress items across every channel."""
     query = (
         _rows_query()
-        .where(ActionItem.owner_user_id == owner_user_id, ActionItem.status.in_(OPEN_STATUSES))
+        .where(ActionItem.owner_user_id == owner_user_id, ActionItem.status.in_(_OPEN))
         .order_by(ActionItem.due_on, ActionItem.id)
     )
     return _rows(session, query)
@@ -126,7 +158,7 @@ def open_for_owner(session: Session, owner_user_id: str) -> list[ItemRow]:
 
 def for_reminders(session: Session) -> list[ItemRow]:
     """Every item of every channel that has at least one item still open (one query)."""
-    with_open = select(ActionItem.channel_pk).where(ActionItem.status.in_(OPEN_STATUSES)).distinct()
+    with_open = select(ActionItem.channel_pk).where(ActionItem.status.in_(_OPEN)).distinct()
     query = _rows_query().where(ActionItem.channel_pk.in_(with_open))
     return _rows(session, query)
 
@@ -136,7 +168,7 @@ def open_count(session: Session, channel_pk: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(ActionItem)
-            .where(ActionItem.channel_pk == channel_pk, ActionItem.status.in_(OPEN_STATUSES))
+            .where(ActionItem.channel_pk == channel_pk, ActionItem.status.in_(_OPEN))
         )
         or 0
     )
@@ -146,17 +178,35 @@ def lead_of(session: Session, channel_pk: int) -> str | None:
     return session.scalar(select(Postmortem.lead_user_id).where(Postmortem.channel_pk == channel_pk))
 
 
-def add_redate(
-    session: Session, item: ActionItem, *, to_on: date, reason: str, by_user_id: str, now: datetime
-) -> ActionItemRedate:
-    redate = ActionItemRedate(
-        item_id=item.id, from_on=item.due_on, to_on=to_on, reason=reason, by_user_id=by_user_id, at=now
+def set_status(
+    session: Session,
+    item_id: int,
+    status: ai.ItemStatus,
+    *,
+    done_on: date | None,
+    wont_do_reason: str | None,
+    now: datetime,
+) -> None:
+    session.execute(
+        update(ActionItem)
+        .where(ActionItem.id == item_id)
+        .values(status=status.value, done_on=done_on, wont_do_reason=wont_do_reason, updated_at=now)
     )
-    session.add(redate)
+
+
+def add_redate(
+    session: Session, item_id: int, *, to_on: date, reason: str, by_user_id: str, now: datetime
+) -> None:
+    """Move the due date; the move is kept (from, to, reason, who, when) and counted."""
+    item = session.get_one(ActionItem, item_id)
+    session.add(
+        ActionItemRedate(
+            item_id=item_id, from_on=item.due_on, to_on=to_on, reason=reason, by_user_id=by_user_id, at=now
+        )
+    )
     item.due_on = to_on
     item.updated_at = now
     session.flush()
-    return redate
 
 
 def redates(session: Session, item_id: int) -> list[ActionItemRedate]:
@@ -176,77 +226,3 @@ def count_seen(session: Session, item_ids: Iterable[int]) -> None:
             .where(ActionItem.id.in_(ids[start : start + 500]))
             .values(reminders_seen=ActionItem.reminders_seen + 1)
         )
-
-
-# --- Claims of weekly reminder sends -----------------------------------------------------------
-
-
-def claim_send(
-    session: Session, *, kind: str, target: str, week: str, now: datetime, lease: timedelta
-) -> bool:
-    """True for exactly one caller: the one that may post (kind, target, week) now.
-
-    The first claim inserts the row. A row not yet sent can be claimed again once nobody holds it
-    (a failed post released it) or its lease ran out (a process died mid-post). A sent row, never.
-    """
-    values = {"kind": kind, "target": target, "week": week, "claimed_at": now, "attempts": 1}
-    if insert_or_ignore(session, ReminderSend, values, ["kind", "target", "week"]):
-        return True
-    result = session.execute(
-        update(ReminderSend)
-        .where(
-            ReminderSend.kind == kind,
-            ReminderSend.target == target,
-            ReminderSend.week == week,
-            ReminderSend.sent_at.is_(None),
-            or_(ReminderSend.claimed_at.is_(None), ReminderSend.claimed_at < now - lease),
-        )
-        .values(claimed_at=now, attempts=ReminderSend.attempts + 1)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def mark_sent(session: Session, *, kind: str, target: str, week: str, now: datetime) -> None:
-    session.execute(
-        update(ReminderSend)
-        .where(ReminderSend.kind == kind, ReminderSend.target == target, ReminderSend.week == week)
-        .values(sent_at=now, last_error=None)
-    )
-
-
-def release(session: Session, *, kind: str, target: str, week: str, error: str) -> None:
-    """The post failed: leave the row unsent and unclaimed, so a later sweep tries again."""
-    session.execute(
-        update(ReminderSend)
-        .where(
-            ReminderSend.kind == kind,
-            ReminderSend.target == target,
-            ReminderSend.week == week,
-            ReminderSend.sent_at.is_(None),
-        )
-        .values(claimed_at=None, last_error=error[:255])
-    )
-
-
-def sent_targets(session: Session, week: str) -> set[tuple[str, str]]:
-    """(kind, target) of every reminder already sent for `week`."""
-    rows = session.execute(
-        select(ReminderSend.kind, ReminderSend.target).where(
-            ReminderSend.week == week, ReminderSend.sent_at.is_not(None)
-        )
-    )
-    return {(kind, target) for kind, target in rows}
-
-
-def pending_targets(session: Session, week: str) -> set[tuple[str, str]]:
-    """(kind, target) of reminders claimed for `week` but not sent: a retry's work."""
-    rows = session.execute(
-        select(ReminderSend.kind, ReminderSend.target).where(
-            and_(ReminderSend.week == week, ReminderSend.sent_at.is_(None))
-        )
-    )
-    return {(kind, target) for kind, target in rows}
-
-
-def sends(session: Session) -> Sequence[ReminderSend]:
-    return list(session.scalars(select(ReminderSend).order_by(ReminderSend.id)))

@@ -1,4 +1,4 @@
-"""Channels, captured messages, their edits, reactions and pins, and the Slack user cache.
+"""Captured messages: their edits (kept as revisions), deletes (tombstones), reactions and pins.
 
 Repositories add, flush and query; the caller owns the transaction. Every write is keyed by
 (channel, ts), so a message seen twice — live and in a backfill, or redelivered — is one row.
@@ -14,66 +14,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.messages import NewMessage
-from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
+from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited, NewMessage
+from bot.domain.timeline import CapturedMessage, ts_to_datetime
 from bot.store.db import insert_or_ignore
-from bot.store.events import ensure_workspace
-from bot.store.models import Channel, Message, MessageRevision, Reaction, SlackUser
-
-# --- channels ---------------------------------------------------------------------------------
-
-
-def get_channel(session: Session, team_id: str, channel_id: str) -> Channel | None:
-    return session.scalars(
-        select(Channel).where(Channel.team_id == team_id, Channel.channel_id == channel_id)
-    ).one_or_none()
-
-
-def watch_state(session: Session, team_id: str, channel_id: str) -> tuple[int, bool] | None:
-    """(channel pk, watched) without loading the row: the capture hot path asks this per event."""
-    row = session.execute(
-        select(Channel.id, Channel.watched).where(
-            Channel.team_id == team_id, Channel.channel_id == channel_id
-        )
-    ).first()
-    return None if row is None else (int(row[0]), bool(row[1]))
-
-
-def get_channel_by_name(session: Session, name: str, team_id: str | None = None) -> Channel | None:
-    query = select(Channel).where(Channel.name == name.lstrip("#"))
-    if team_id is not None:
-        query = query.where(Channel.team_id == team_id)
-    return session.scalars(query.order_by(Channel.id)).first()
-
-
-def upsert_channel(session: Session, team_id: str, channel_id: str, name: str, now: datetime) -> Channel:
-    """The channel's row, created if new (not watched), its name kept current."""
-    ensure_workspace(session, team_id, now)
-    insert_or_ignore(
-        session,
-        Channel,
-        {
-            "team_id": team_id,
-            "channel_id": channel_id,
-            "name": name,
-            "watched": False,
-            "is_archived": False,
-            "created_at": now,
-            "updated_at": now,
-        },
-        ["team_id", "channel_id"],
-    )
-    channel = get_channel(session, team_id, channel_id)
-    assert channel is not None
-    if name and channel.name != name:
-        channel.name = name
-        channel.updated_at = now
-    return channel
-
-
-def watched_channels(session: Session) -> list[Channel]:
-    return list(session.scalars(select(Channel).where(Channel.watched).order_by(Channel.id)))
-
+from bot.store.models import Message, MessageRevision, Reaction
 
 # --- messages ---------------------------------------------------------------------------------
 
@@ -99,10 +43,36 @@ def _message_values(channel_pk: int, message: NewMessage, source: str, now: date
     }
 
 
-def find_message(session: Session, channel_pk: int, ts: str) -> Message | None:
+def _find(session: Session, channel_pk: int, ts: str) -> Message | None:
     return session.scalars(
         select(Message).where(Message.channel_pk == channel_pk, Message.ts == ts)
     ).one_or_none()
+
+
+def message_id(session: Session, channel_pk: int, ts: str) -> int | None:
+    """The stored message's id at (channel, ts), tombstones included."""
+    return session.scalar(select(Message.id).where(Message.channel_pk == channel_pk, Message.ts == ts))
+
+
+def apply(session: Session, channel_pk: int, change: MessageChange, *, source: str, now: datetime) -> None:
+    """One live change to the record: a new message, an edit or a delete."""
+    match change:
+        case MessageEdited(message):
+            apply_edit(session, channel_pk, message, source=source, now=now)
+        case MessageDeleted(ts):
+            mark_deleted(session, channel_pk, ts, now)
+        case NewMessage():
+            store_message(session, channel_pk, change, source=source, now=now)
+
+
+def apply_edit(session: Session, channel_pk: int, edited: NewMessage, *, source: str, now: datetime) -> None:
+    """A message_changed: the new text goes on the stored message (the old one becomes a revision);
+    an edit of a message never seen stores it; a deleted message stays deleted."""
+    stored = _find(session, channel_pk, edited.ts)
+    if stored is None:
+        store_message(session, channel_pk, edited, source=source, now=now)
+    elif stored.deleted_at is None:
+        _record_edit(session, stored, edited.text, edited.edited_at, now)
 
 
 def store_message(
@@ -118,11 +88,11 @@ def store_message(
     )
     if inserted and not message.reactions:
         return True
-    stored = find_message(session, channel_pk, message.ts)
+    stored = _find(session, channel_pk, message.ts)
     assert stored is not None
     if not inserted and stored.deleted_at is None:
         if message.text != stored.text:  # Slack's copy is the current text; ours becomes a revision
-            record_edit(session, stored, message.text, message.edited_at, now)
+            _record_edit(session, stored, message.text, message.edited_at, now)
         stored.pinned = stored.pinned or message.pinned
         stored.reply_count = max(stored.reply_count, message.reply_count)
     if message.reactions is not None:
@@ -137,7 +107,7 @@ def store_messages(
     return sum(store_message(session, channel_pk, m, source=source, now=now) for m in messages)
 
 
-def record_edit(
+def _record_edit(
     session: Session, stored: Message, new_text: str, edited_at: datetime | None, now: datetime
 ) -> None:
     """The new text goes on the message; the old one is kept as a revision."""
@@ -240,37 +210,3 @@ def captured_messages(session: Session, channel_pk: int) -> list[CapturedMessage
         )
         for row in rows
     ]
-
-
-# --- users ------------------------------------------------------------------------------------
-
-
-def upsert_user(
-    session: Session, team_id: str, user_id: str, info: UserInfo, *, is_bot: bool, now: datetime
-) -> None:
-    values = {
-        "team_id": team_id,
-        "user_id": user_id,
-        "display_name": info.display_name,
-        "tz": info.tz,
-        "is_bot": is_bot,
-        "fetched_at": now,
-    }
-    if not insert_or_ignore(session, SlackUser, values, ["team_id", "user_id"]):
-        session.execute(
-            update(SlackUser)
-            .where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-            .values(display_name=info.display_name, tz=info.tz, is_bot=is_bot, fetched_at=now)
-        )
-
-
-def known_users(session: Session, team_id: str) -> dict[str, UserInfo]:
-    rows = session.execute(
-        select(SlackUser.user_id, SlackUser.display_name, SlackUser.tz).where(SlackUser.team_id == team_id)
-    )
-    return {user_id: UserInfo(display_name=name, tz=tz) for user_id, name, tz in rows}
-
-
-def channel_names(session: Session, team_id: str) -> dict[str, str]:
-    rows = session.execute(select(Channel.channel_id, Channel.name).where(Channel.team_id == team_id))
-    return {channel_id: name for channel_id, name in rows}

@@ -36,8 +36,6 @@ class Channel(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # "pattern" (its name matched INCIDENT_CHANNEL_PATTERN) or "command" (/postmortem watch).
     watch_source: Mapped[str | None] = mapped_column(String(16))
-    # Set once the bot has said in the channel what it records; it says so once.
-    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # conversations.history cursor of a backfill under way, so an interrupted one resumes.
     backfill_cursor: Mapped[str | None] = mapped_column(String(255))
     backfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -142,8 +140,6 @@ class Postmortem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Claimed before the 48-hour escalation is posted, so it is posted once.
-    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PostmortemEntry(Base):
@@ -158,19 +154,6 @@ class PostmortemEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     author_user_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ChannelNotice(Base):
-    """A one-time notice about a channel ('is a postmortem wanted?'), claimed before it is sent."""
-
-    __tablename__ = "channel_notices"
-    __table_args__ = (UniqueConstraint("channel_pk", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ActionItem(Base):
@@ -209,22 +192,24 @@ class ActionItemRedate(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ReminderSend(Base):
-    """A weekly reminder for (kind, target, week): claimed before it is posted, marked when sent.
+class Claim(Base):
+    """Something sent at most once, claimed before it is sent (bot/store/claims.py).
 
-    kind is "channel" (target = channels.id) or "owner" (target = a user id). The unique key makes
-    two replicas agree on one row; `claimed_at` is a lease, so a post that failed, or a process that
-    died mid-post, is retried later — and a sent one never again.
+    (kind, subject, period) names it: kind is what is sent ("escalation", "reminder.owner"…),
+    subject what it is about (a channel or postmortem id, a user id), period when it recurs (the
+    ISO week of a weekly reminder; "" for one-offs). The unique key makes replicas agree on one row.
+    `claimed_at` is a lease: a claim released after a failure, or one whose holder died, may be taken
+    again; a done one never.
     """
 
-    __tablename__ = "reminder_sends"
-    __table_args__ = (UniqueConstraint("kind", "target", "week"),)
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("kind", "subject", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    target: Mapped[str] = mapped_column(String(64))
-    week: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))

@@ -22,6 +22,7 @@ from bot.domain.timeline import (
     Timeline,
     UserInfo,
     build_timeline,
+    declared_severity,
     parse_emoji_marks,
     readable_text,
     ts_to_datetime,
@@ -718,3 +719,17 @@ def test_ten_thousand_messages_all_make_it_in_order() -> None:
     t = build_timeline("inc", messages, USERS, include_all=True)
     assert len(t.entries) == 10_000
     assert [e.at for e in t.entries] == sorted(e.at for e in t.entries)
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ((), None),
+        (("SEV1 declared", "downgraded to SEV3"), "SEV3"),
+        (("sev 2 now",), "SEV2"),
+        (("several things", "severe"), None),
+    ],
+)
+def test_declared_severity_is_the_latest_declaration(texts: tuple[str, ...], expected: str | None) -> None:
+    messages = [CapturedMessage(ts=f"17000000{i}.000000", text=t) for i, t in enumerate(texts)]
+    assert declared_severity(messages) == expected

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.timeline import Mark, Timeline
-from bot.services.channels import ChannelRef
 from bot.services.timelines import channel_timeline
+from bot.store import channels as channel_store
 from bot.store.models import Channel, Message, MessageRevision, Reaction
 from tests.conftest import BotUnderTest
 from tests.harness import TEAM_ID
@@ -121,9 +121,10 @@ def wait_watched(bot: BotUnderTest, channel_id: str) -> Channel:
 
 def timeline(bot: BotUnderTest, channel_id: str, *, include_all: bool = False) -> Timeline:
     """The timeline built from the record alone (no Slack calls)."""
-    row = channel_row(bot, channel_id)
-    assert row is not None
-    return channel_timeline(bot.rt, ChannelRef.of(row), include_all=include_all)
+    with bot.rt.transaction() as s:
+        channel = channel_store.get(s, TEAM_ID, channel_id)
+    assert channel is not None
+    return channel_timeline(bot.rt, channel, include_all=include_all)
 
 
 def texts(t: Timeline) -> list[str]:

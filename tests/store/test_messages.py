@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.messages import NewMessage
-from bot.domain.timeline import CapturedMessage, UserInfo
+from bot.domain.timeline import CapturedMessage
 from bot.runtime import Runtime
 from bot.store import messages as store
-from bot.store.models import Channel, Message, MessageRevision, Reaction
+from bot.store.models import Message, MessageRevision, Reaction
+from tests.factories import make_channel
 
 TEAM = "T1"
 TS = "1742061240.000100"  # 2025-03-15 17:54:00.0001 UTC
@@ -20,12 +21,11 @@ LATER = "1742061300.000200"
 
 
 def _channel(rt: Runtime, channel_id: str = "C1", name: str = "inc-db") -> int:
-    with rt.transaction() as s:
-        return store.upsert_channel(s, TEAM, channel_id, name, rt.clock()).id
+    return make_channel(rt, channel_id, name, team_id=TEAM).pk
 
 
 def _message(s: Session, channel_pk: int, ts: str = TS) -> Message:
-    found = store.find_message(s, channel_pk, ts)
+    found = s.scalars(select(Message).where(Message.channel_pk == channel_pk, Message.ts == ts)).one_or_none()
     assert found is not None
     return found
 
@@ -96,7 +96,9 @@ def test_edits_keep_every_earlier_text_as_a_revision(rt: Runtime) -> None:
         store.store_message(s, pk, NewMessage(ts=TS, text="rollback at 14:10"), source="live", now=rt.clock())
     for text in ("rollback at 14:12", "rollback at 14:12", "rollback done at 14:12"):
         with rt.transaction() as s:
-            store.record_edit(s, _message(s, pk), text, edited_at, rt.clock())
+            store.apply_edit(
+                s, pk, NewMessage(ts=TS, text=text, edited_at=edited_at), source="live", now=rt.clock()
+            )
     with rt.transaction() as s:
         stored = _message(s, pk)
         assert stored.text == "rollback done at 14:12"
@@ -104,7 +106,9 @@ def test_edits_keep_every_earlier_text_as_a_revision(rt: Runtime) -> None:
         # the unchanged "edit" added nothing
         assert _revisions(s, stored.id) == ["rollback at 14:10", "rollback at 14:12"]
     with rt.transaction() as s:
-        store.record_edit(s, _message(s, pk), "rollback done at 14:13", None, rt.clock())
+        store.apply_edit(
+            s, pk, NewMessage(ts=TS, text="rollback done at 14:13"), source="live", now=rt.clock()
+        )
     with rt.transaction() as s:
         assert _message(s, pk).edited_at == rt.clock()  # an edit without its own time is dated now
 
@@ -285,46 +289,3 @@ def test_thread_reply_counts_count_stored_replies_per_thread(rt: Runtime) -> Non
     with rt.transaction() as s:
         store.store_messages(s, pk, messages, source="backfill", now=rt.clock())
         assert store.thread_reply_counts(s, pk) == {"100.000001": 2, "300.000001": 1}
-
-
-# --- users and channels -------------------------------------------------------------------------------
-
-
-def test_upsert_user_inserts_then_keeps_the_user_current(rt: Runtime) -> None:
-    with rt.transaction() as s:
-        store.upsert_user(s, TEAM, "U1", UserInfo("ana", "Europe/Berlin"), is_bot=False, now=rt.clock())
-        store.upsert_user(s, "T2", "U1", UserInfo("someone else", None), is_bot=False, now=rt.clock())
-    with rt.transaction() as s:
-        store.upsert_user(s, TEAM, "U1", UserInfo("Ana B.", "America/New_York"), is_bot=False, now=rt.clock())
-        store.upsert_user(s, TEAM, "U9", UserInfo("Grafana", None), is_bot=True, now=rt.clock())
-    with rt.transaction() as s:
-        assert store.known_users(s, TEAM) == {
-            "U1": UserInfo("Ana B.", "America/New_York"),
-            "U9": UserInfo("Grafana", None),
-        }
-        assert store.known_users(s, "T2") == {"U1": UserInfo("someone else", None)}
-        assert store.known_users(s, "T-none") == {}
-
-
-def test_upsert_channel_creates_unwatched_then_follows_renames(rt: Runtime) -> None:
-    created = rt.clock()
-    with rt.transaction() as s:
-        channel = store.upsert_channel(s, TEAM, "C1", "random", created)
-        assert (channel.name, channel.watched, channel.watch_source) == ("random", False, None)
-        channel.watched, channel.watch_source = True, "command"
-    later = created + timedelta(hours=1)
-    with rt.transaction() as s:
-        renamed = store.upsert_channel(s, TEAM, "C1", "inc-2025-03-15-db", later)
-        # a rename is the same channel: still watched, how it came to be watched kept
-        assert (renamed.name, renamed.watched, renamed.watch_source) == ("inc-2025-03-15-db", True, "command")
-    with rt.transaction() as s:
-        store.upsert_channel(s, TEAM, "C1", "", later + timedelta(hours=1))  # an unknown name keeps the old
-        store.upsert_channel(s, "T2", "C1", "another team's", later)
-    with rt.transaction() as s:
-        rows = {(c.team_id, c.channel_id): c for c in s.scalars(select(Channel))}
-        assert set(rows) == {(TEAM, "C1"), ("T2", "C1")}
-        mine = rows[(TEAM, "C1")]
-        assert (mine.name, mine.created_at, mine.updated_at) == ("inc-2025-03-15-db", created, later)
-        assert store.get_channel_by_name(s, "#inc-2025-03-15-db") is not None
-        assert store.get_channel_by_name(s, "random") is None
-        assert store.channel_names(s, TEAM) == {"C1": "inc-2025-03-15-db"}

@@ -17,14 +17,12 @@ REDATE_USAGE = "/postmortem redate <id> <due> <reason>"
 
 
 def add(rt: Runtime, inv: Invocation) -> None:
-    added = action_items.add(
-        rt, team_id=inv.team_id, channel_id=inv.channel_id, user_id=inv.user_id, args=inv.args
-    )
+    added = action_items.add(rt, inv.incident, user_id=inv.user_id, args=inv.args)
     inv.reply(added_text(added.item, added.echo, added.nudges))
 
 
 def actions(rt: Runtime, inv: Invocation) -> None:
-    found = action_items.listing(rt, team_id=inv.team_id, channel_id=inv.channel_id)
+    found = action_items.listing(rt, inv.incident)
     for blocks in listing_messages(found.channel.name, found.items, found.today):
         inv.respond(
             response_type="ephemeral",
@@ -60,14 +58,38 @@ SUBCOMMANDS = (
     ),
     Subcommand(Sub.ACTIONS, "", "this channel's action items, with buttons", actions),
     Subcommand(
-        Sub.START_WORK, "<id>", "mark an item in progress", _move(ai.ItemStatus.IN_PROGRESS, START_USAGE)
+        Sub.START_WORK,
+        "<id>",
+        "mark an item in progress",
+        _move(ai.ItemStatus.IN_PROGRESS, START_USAGE),
+        in_incident_channel=False,
     ),
-    Subcommand(Sub.DONE, "<id>", "mark an item done", _move(ai.ItemStatus.DONE, DONE_USAGE)),
     Subcommand(
-        Sub.WONTDO, "<id> <reason>", "close an item as won't do", _move(ai.ItemStatus.WONT_DO, WONTDO_USAGE)
+        Sub.DONE,
+        "<id>",
+        "mark an item done",
+        _move(ai.ItemStatus.DONE, DONE_USAGE),
+        in_incident_channel=False,
     ),
-    Subcommand(Sub.REOPEN, "<id>", "reopen a done or won't-do item", _move(ai.ItemStatus.OPEN, REOPEN_USAGE)),
     Subcommand(
-        Sub.REDATE, "<id> <due> <reason>", "move a due date; every re-date is kept and counted", redate
+        Sub.WONTDO,
+        "<id> <reason>",
+        "close an item as won't do",
+        _move(ai.ItemStatus.WONT_DO, WONTDO_USAGE),
+        in_incident_channel=False,
+    ),
+    Subcommand(
+        Sub.REOPEN,
+        "<id>",
+        "reopen a done or won't-do item",
+        _move(ai.ItemStatus.OPEN, REOPEN_USAGE),
+        in_incident_channel=False,
+    ),
+    Subcommand(
+        Sub.REDATE,
+        "<id> <due> <reason>",
+        "move a due date; every re-date is kept and counted",
+        redate,
+        in_incident_channel=False,
     ),
 )

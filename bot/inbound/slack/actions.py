@@ -1,73 +1,52 @@
-"""Buttons and selects on the bot's messages: ack, parse, call a service, render."""
+"""Buttons and selects on the postmortem's messages: ack, parse, call a service, render."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.domain import postmortem as pmd
-from bot.domain.errors import UserError
-from bot.outbound.slack.ids import Action
+from bot.inbound.slack.middleware import incident
+from bot.outbound.slack import Slack
 from bot.outbound.slack.render.postmortem import edit_section_modal
 from bot.runtime import Runtime
-from bot.services import postmortems
-from bot.services.channels import require_watched
+from bot.services import exports, postmortems
 
 
-def register(app: App, rt: Runtime) -> None:
-    @app.action(Action.EDIT_SECTION)
-    def edit_section(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        ack()
-        section = pmd.parse_section(action["selected_option"]["value"])
-        channel_id = body["channel"]["id"]
-        channel = require_watched(rt, str(context.team_id), channel_id)
-        loaded = postmortems.load(rt, channel)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=edit_section_modal(loaded.postmortem, section, channel_id)
-        )
+def edit_section(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack
+) -> None:
+    """The "Edit a section…" select: opens the modal for that section."""
+    ack()
+    section = pmd.parse_section(action["selected_option"]["value"])
+    channel = incident(context)
+    loaded = postmortems.load(rt, channel)
+    slack.say.open_modal(
+        body["trigger_id"], edit_section_modal(loaded.postmortem, section, channel.channel_id)
+    )
 
-    @app.action(Action.START_POSTMORTEM)
-    def start_postmortem(
-        ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
-    ) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        try:
-            loaded, _ = postmortems.start(
-                rt,
-                client,
-                team_id=str(context.team_id),
-                channel_id=body["channel"]["id"],
-                user_id=user_id,
-                title="",
-            )
-        except UserError as error:
-            respond(response_type="ephemeral", replace_original=False, text=f":warning: {error}")
-            return
-        respond(
-            replace_original=True, text=f"<@{user_id}> started the postmortem: *{loaded.postmortem.title}*."
-        )
 
-    @app.action(Action.DECLINE_POSTMORTEM)
-    def decline_postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        respond(
-            replace_original=True,
-            text=f"No postmortem for this incident, decided by <@{body['user']['id']}>.",
-        )
+def start_postmortem(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, rt: Runtime, slack: Slack
+) -> None:
+    """ "Is a postmortem wanted?" → yes: the presser opens it and leads it."""
+    ack()
+    user_id = body["user"]["id"]
+    loaded, _ = postmortems.open_postmortem(rt, slack, incident(context), user_id=user_id, title="")
+    respond(replace_original=True, text=f"<@{user_id}> started the postmortem: *{loaded.postmortem.title}*.")
 
-    @app.action(Action.EXPORT)
-    def export(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        channel_id = body["channel"]["id"]
-        user_id = body["user"]["id"]
-        try:
-            channel = require_watched(rt, str(context.team_id), channel_id)
-            answer = postmortems.export_to_slack(rt, client, postmortems.load(rt, channel, client=client))
-        except UserError as error:
-            answer = f":warning: {error}"
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=answer)
+
+def decline_postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    """ "Is a postmortem wanted?" → no: the question is replaced by who decided."""
+    ack()
+    respond(
+        replace_original=True, text=f"No postmortem for this incident, decided by <@{body['user']['id']}>."
+    )
+
+
+def export(ack: Ack, body: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    """The Export button on the parent message."""
+    ack()
+    loaded = postmortems.load(rt, incident(context), slack=slack)
+    slack.say.ephemeral(body["channel"]["id"], body["user"]["id"], exports.export_to_slack(rt, slack, loaded))

@@ -1,79 +1,91 @@
-"""Events API listeners: parse the event, call a service. Bolt acknowledges events itself."""
+"""Events API listeners: read what the event means, call a service. Bolt acknowledges events itself."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import BoltContext
 
-from bot.inbound.slack import action_item_actions
-from bot.outbound.slack.ids import Event
+from bot.inbound.slack import payloads
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services import capture, channels
 
 
-def register(app: App, rt: Runtime) -> None:
-    @app.event(Event.APP_HOME_OPENED)
-    def app_home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        action_item_actions.publish_home(rt, client, event["user"])
-
-    @app.event(Event.MESSAGE)
-    def message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        capture.capture_message_event(rt, client, _team(context), event)
-
-    @app.event(Event.REACTION_ADDED)
-    def reaction_added(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        capture.capture_reaction(rt, client, _team(context), event, added=True)
-
-    @app.event(Event.REACTION_REMOVED)
-    def reaction_removed(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        capture.capture_reaction(rt, client, _team(context), event, added=False)
-
-    @app.event(Event.PIN_ADDED)
-    def pin_added(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        capture.capture_pin(rt, client, _team(context), event, pinned=True)
-
-    @app.event(Event.PIN_REMOVED)
-    def pin_removed(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        capture.capture_pin(rt, client, _team(context), event, pinned=False)
-
-    @app.event(Event.CHANNEL_CREATED)
-    def channel_created(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ch = event["channel"]
-        channels.channel_seen(rt, client, _team(context), ch["id"], ch["name"], join=True)
-
-    @app.event(Event.CHANNEL_RENAME)
-    def channel_rename(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ch = event["channel"]
-        channels.channel_seen(rt, client, _team(context), ch["id"], ch["name"], join=True)
-
-    @app.event(Event.GROUP_RENAME)
-    def group_rename(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ch = event["channel"]
-        channels.channel_seen(rt, client, _team(context), ch["id"], ch["name"], join=False)
-
-    @app.event(Event.MEMBER_JOINED_CHANNEL)
-    def member_joined(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if event.get("user") != context.bot_user_id:
-            return
-        channels.bot_joined(rt, client, _team(context), event["channel"])
-
-    for archived, kinds in (
-        (True, (Event.CHANNEL_ARCHIVE, Event.GROUP_ARCHIVE)),
-        (False, (Event.CHANNEL_UNARCHIVE, Event.GROUP_UNARCHIVE)),
-    ):
-        for kind in kinds:
-            _register_archive(app, rt, kind, archived)
-
-
-def _register_archive(app: App, rt: Runtime, kind: Event, archived: bool) -> None:
-    @app.event(kind)
-    def archive_changed(event: dict[str, Any], context: BoltContext) -> None:
-        channels.set_archived(rt, _team(context), event["channel"], archived)
-
-
 def _team(context: BoltContext) -> str:
     return str(context.team_id or context.enterprise_id or "")
+
+
+def message(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    if (change := payloads.message_change(event)) is not None:
+        capture.capture_message(rt, slack, _team(context), *change)
+
+
+def _reaction(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack, *, added: bool) -> None:
+    if (target := payloads.reaction_target(event)) is None:
+        return
+    capture.capture_reaction(
+        rt,
+        slack,
+        _team(context),
+        target.channel_id,
+        target.ts,
+        emoji=str(event["reaction"]),
+        user_id=str(event.get("user") or "unknown"),
+        added=added,
+    )
+
+
+def reaction_added(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    _reaction(event, context, rt, slack, added=True)
+
+
+def reaction_removed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    _reaction(event, context, rt, slack, added=False)
+
+
+def pin_added(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    if (target := payloads.pin_target(event)) is not None:
+        capture.capture_pin(rt, slack, _team(context), target.channel_id, target.ts, pinned=True)
+
+
+def pin_removed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    if (target := payloads.pin_target(event)) is not None:
+        capture.capture_pin(rt, slack, _team(context), target.channel_id, target.ts, pinned=False)
+
+
+def _channel_seen(
+    event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack, *, join: bool
+) -> None:
+    channel = event.get("channel")
+    if isinstance(channel, dict) and isinstance(channel.get("id"), str):
+        channels.channel_seen(
+            rt, slack, _team(context), channel["id"], str(channel.get("name") or ""), join=join
+        )
+
+
+def channel_created_or_renamed(
+    event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack
+) -> None:
+    """A public channel appeared under a name: the bot joins it if the name says incident."""
+    _channel_seen(event, context, rt, slack, join=True)
+
+
+def group_renamed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    """A private channel was renamed (the bot is in it, or it would not hear)."""
+    _channel_seen(event, context, rt, slack, join=False)
+
+
+def member_joined(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
+    if event.get("user") == context.bot_user_id and isinstance(event.get("channel"), str):
+        channels.bot_joined(rt, slack, _team(context), event["channel"])
+
+
+def archived(event: dict[str, Any], context: BoltContext, rt: Runtime) -> None:
+    if isinstance(event.get("channel"), str):
+        channels.set_archived(rt, _team(context), event["channel"], True)
+
+
+def unarchived(event: dict[str, Any], context: BoltContext, rt: Runtime) -> None:
+    if isinstance(event.get("channel"), str):
+        channels.set_archived(rt, _team(context), event["channel"], False)

@@ -6,23 +6,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Respond
-from slack_sdk import WebClient
 
+from bot.domain.channels import ChannelRef
+from bot.outbound.slack import Slack
 from bot.outbound.slack.ids import Sub
 from bot.runtime import Runtime
 
 
 @dataclass(frozen=True)
 class Invocation:
-    """One /postmortem call, parsed."""
+    """One /postmortem call, parsed; `channel` is the incident channel it was run in, if any."""
 
     team_id: str
     channel_id: str
-    channel_name: str
     user_id: str
     args: str
-    client: WebClient
+    channel: ChannelRef | None
+    slack: Slack
     respond: Respond
+
+    @property
+    def incident(self) -> ChannelRef:
+        """The incident channel (the dispatcher runs a subcommand that needs one only in one)."""
+        assert self.channel is not None, "the dispatcher runs this subcommand only in an incident channel"
+        return self.channel
 
     def reply(self, text: str) -> None:
         """An ephemeral answer, seen only by whoever ran the command."""
@@ -38,3 +45,4 @@ class Subcommand:
     args: str
     summary: str
     run: Run
+    in_incident_channel: bool = True  # refused, saying why, anywhere else

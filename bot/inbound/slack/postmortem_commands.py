@@ -6,17 +6,17 @@ from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
 from bot.inbound.slack.invocation import Invocation, Run, Subcommand
 from bot.outbound.slack.ids import Sub
-from bot.outbound.slack.render.postmortem import blameless_suggestion
+from bot.outbound.slack.render.action_items import open_items_lines
+from bot.outbound.slack.render.postmortem import blameless_suggestion, status_lines
 from bot.runtime import Runtime
-from bot.services import postmortems
-from bot.services.channels import require_watched
+from bot.services import exports, postmortem_thread, postmortems
 
 
 def start(rt: Runtime, inv: Invocation) -> None:
-    loaded, created = postmortems.start(
-        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, user_id=inv.user_id, title=inv.args
+    loaded, created = postmortems.open_postmortem(
+        rt, inv.slack, inv.incident, user_id=inv.user_id, title=inv.args
     )
-    link = postmortems.permalink(inv.client, loaded)
+    link = postmortem_thread.permalink(inv.slack, loaded)
     if created:
         inv.reply(f"Postmortem opened: *{loaded.postmortem.title}*. You are its lead. {link or ''}".strip())
     else:
@@ -30,13 +30,7 @@ def set_section(rt: Runtime, inv: Invocation) -> None:
     if not section:
         raise UserError(pmd.set_usage())
     saved = postmortems.set_section(
-        rt,
-        inv.client,
-        team_id=inv.team_id,
-        channel_id=inv.channel_id,
-        user_id=inv.user_id,
-        section_name=section,
-        text=text,
+        rt, inv.slack, inv.incident, user_id=inv.user_id, section_name=section, text=text
     )
     answer = f"Saved {pmd.SECTION_TITLES[saved.section].lower()}."
     if saved.review is not None:
@@ -45,33 +39,30 @@ def set_section(rt: Runtime, inv: Invocation) -> None:
 
 
 def lead(rt: Runtime, inv: Invocation) -> None:
-    user = postmortems.set_lead(
-        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, mention=inv.args
-    )
+    user = postmortems.set_lead(rt, inv.slack, inv.incident, mention=inv.args)
     inv.reply(f"<@{user}> now leads this postmortem.")
 
 
 def status(rt: Runtime, inv: Invocation) -> None:
-    lines = postmortems.status_report(
-        rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, now=rt.clock()
+    report = postmortems.status_report(rt, inv.slack, inv.incident, now=rt.clock())
+    loaded = report.loaded
+    lines = status_lines(
+        loaded.postmortem, loaded.timeline, report.warnings, report.window, rt.settings.emoji_marks
     )
-    inv.reply("\n".join(lines))
+    inv.reply("\n".join([*lines, *open_items_lines(report.open_items, report.today)]))
 
 
 def _move(to: pmd.Status) -> Run:
     def run(rt: Runtime, inv: Invocation) -> None:
-        loaded = postmortems.move_status(
-            rt, inv.client, team_id=inv.team_id, channel_id=inv.channel_id, to=to
-        )
+        loaded = postmortems.move_status(rt, inv.slack, inv.incident, to=to)
         inv.reply(f"*{loaded.postmortem.title}* is now {pmd.STATUS_LABELS[to]}.")
 
     return run
 
 
 def export(rt: Runtime, inv: Invocation) -> None:
-    channel = require_watched(rt, inv.team_id, inv.channel_id)
-    loaded = postmortems.load(rt, channel, client=inv.client)
-    inv.reply(postmortems.export_to_slack(rt, inv.client, loaded))
+    loaded = postmortems.load(rt, inv.incident, slack=inv.slack)
+    inv.reply(exports.export_to_slack(rt, inv.slack, loaded))
 
 
 SUBCOMMANDS = (

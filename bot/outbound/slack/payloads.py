@@ -70,6 +70,7 @@ def message_from_slack(raw: Mapping[str, Any]) -> NewMessage:
             edited_at = None
     text = raw.get("text")
     reply_count = raw.get("reply_count")
+    reply_users = raw.get("reply_users")
     return NewMessage(
         ts=ts,
         text=text if isinstance(text, str) else "",
@@ -81,6 +82,9 @@ def message_from_slack(raw: Mapping[str, Any]) -> NewMessage:
         files=_file_names(raw.get("files")),
         pinned=bool(raw.get("pinned_to")),
         reply_count=reply_count if isinstance(reply_count, int) else 0,
+        reply_users=tuple(u for u in reply_users if isinstance(u, str))
+        if isinstance(reply_users, list)
+        else (),
         edited_at=edited_at,
         reactions=_reactions(raw.get("reactions")),
     )

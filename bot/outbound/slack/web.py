@@ -1,18 +1,24 @@
-"""The Web API client: one place that decides base URL, retries and timeouts."""
+"""The Web API client: one place that decides base URL, retries, timeouts and how failures read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
 
 from bot.config import Settings
+from bot.domain.messages import NewMessage
+from bot.outbound.slack.errors import UNREACHABLE, SlackFailed
+
+T = TypeVar("T")
 
 
 def make_web_client(settings: Settings) -> WebClient:
@@ -28,6 +34,23 @@ def make_web_client(settings: Settings) -> WebClient:
     )
 
 
+@contextmanager
+def failures_as(method: str) -> Iterator[None]:
+    """Slack's refusals and lost connections leave here as SlackFailed(method, reason)."""
+    try:
+        yield
+    except SlackApiError as error:
+        reason = error.response.get("error") or f"HTTP {error.response.status_code}"
+        raise SlackFailed(method, str(reason)) from error
+    except (SlackClientError, OSError) as error:
+        raise SlackFailed(method, UNREACHABLE) from error
+
+
+def call(method: str, fn: Callable[[], T]) -> T:
+    with failures_as(method):
+        return fn()
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who the bot is: every message it posts carries this user id and bot id."""
@@ -35,10 +58,8 @@ class Identity:
     user_id: str
     bot_id: str | None
 
-    def wrote(self, message: Mapping[str, Any]) -> bool:
-        return message.get("user") == self.user_id or (
-            self.bot_id is not None and message.get("bot_id") == self.bot_id
-        )
+    def wrote(self, message: NewMessage) -> bool:
+        return message.user_id == self.user_id or (self.bot_id is not None and message.bot_id == self.bot_id)
 
 
 _identities: dict[tuple[str, str | None], Identity] = {}
@@ -49,64 +70,6 @@ def own_identity(client: WebClient) -> Identity:
     key = (client.base_url, client.token)
     known = _identities.get(key)
     if known is None:
-        auth = client.auth_test()
+        auth = call("auth.test", client.auth_test)
         known = _identities[key] = Identity(str(auth["user_id"]), auth.get("bot_id"))
     return known
-
-
-HISTORY_PAGE_SIZE = 200
-
-
-@dataclass(frozen=True)
-class HistoryPage:
-    messages: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-def history_page(
-    client: WebClient, channel: str, *, cursor: str | None = None, oldest: str | None = None
-) -> HistoryPage:
-    """One page of conversations.history, newest first; 429s are waited out by the client."""
-    kwargs: dict[str, Any] = {"channel": channel, "limit": HISTORY_PAGE_SIZE}
-    if cursor:
-        kwargs["cursor"] = cursor
-    if oldest:
-        kwargs["oldest"] = oldest
-    response = client.conversations_history(**kwargs)
-    next_cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-    if not response.get("has_more"):
-        next_cursor = None
-    return HistoryPage(list(response.get("messages") or []), next_cursor)
-
-
-def thread_replies(client: WebClient, channel: str, thread_ts: str) -> list[dict[str, Any]]:
-    """Every message of a thread, parent first, following cursors."""
-    messages: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": HISTORY_PAGE_SIZE}
-        if cursor:
-            kwargs["cursor"] = cursor
-        response = client.conversations_replies(**kwargs)
-        messages += list(response.get("messages") or [])
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor or not response.get("has_more", True):
-            return messages
-
-
-def single_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
-    """The message at `ts`, top-level or a thread reply, or None."""
-    response = client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
-    for message in response.get("messages") or []:
-        if message.get("ts") == ts:
-            return dict(message)
-    replies = client.conversations_replies(channel=channel, ts=ts, limit=HISTORY_PAGE_SIZE)
-    return next((dict(m) for m in replies.get("messages") or [] if m.get("ts") == ts), None)
-
-
-def channel_info(client: WebClient, channel: str) -> dict[str, Any]:
-    return dict(client.conversations_info(channel=channel)["channel"])
-
-
-def user_info(client: WebClient, user: str) -> dict[str, Any]:
-    return dict(client.users_info(user=user)["user"])

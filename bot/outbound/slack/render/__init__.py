@@ -1,0 +1,55 @@
+"""Block Kit renderers: domain objects and notices → Slack messages, views and modals. Pure functions.
+
+blocks        primitives (section, context, escaping), usage, the announcement, the App Home frame
+timeline      the timeline, split within Slack's limits
+postmortem    the postmortem parent, prompts, status lines, the Edit modal, 48-hour notices
+action_items  item listings with buttons, the item modals, App Home items, reminder text
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.domain.timeline import Mark
+from bot.outbound.slack import notices as n
+from bot.outbound.slack.render import blocks, postmortem, timeline
+from bot.outbound.slack.render.action_items import text_blocks
+from bot.outbound.slack.render.blocks import Block
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message: the notification/fallback text and, usually, its blocks."""
+
+    text: str
+    blocks: list[Block] | None = None
+
+
+def render(notice: n.Notice, emoji_marks: Mapping[str, Mark]) -> list[Message]:
+    """The messages a notice takes, in order (most take one; a long timeline several)."""
+    match notice:
+        case str():
+            return [Message(notice)]
+        case n.WatchStarted():
+            return [Message(blocks.announcement_text(), blocks.announcement_blocks(emoji_marks))]
+        case n.PostmortemParent(pm, built):
+            return [Message(f"Postmortem: {pm.title}", postmortem.postmortem_parent(pm, built, emoji_marks))]
+        case n.TimelinePosts(built):
+            text = f"Timeline of #{built.channel} in UTC ({len(built.entries)} entries)"
+            parts = timeline.timeline_messages(built, emoji_marks)
+            return [Message(text if i == 0 else text + " (continued)", part) for i, part in enumerate(parts)]
+        case n.SectionPrompts(pm):
+            return [Message("What to fill in", postmortem.section_prompts(pm))]
+        case n.PostmortemStarted(channel_name, title, permalink):
+            return [Message(f"Postmortem started for #{channel_name}: {title} — {permalink}")]
+        case n.AutoOpened(hours):
+            return [Message(postmortem.auto_opened_text(hours))]
+        case n.AskWanted(severity):
+            text = f"This {severity} incident is resolved. Is a postmortem wanted?"
+            return [Message(text, postmortem.ask_wanted(severity))]
+        case n.Escalation(pm, missing, lead, channel_name):
+            return [Message(postmortem.escalation_text(pm, missing, lead, channel_name))]
+        case n.Reminder(text):
+            return [Message(text, text_blocks(text))]
+    raise TypeError(f"no renderer for {type(notice).__name__}")

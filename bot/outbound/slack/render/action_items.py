@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain import action_items as ai
+from bot.domain.due_dates import format_due
 from bot.outbound.slack.ids import Action, View
 from bot.outbound.slack.ids import Block as BlockId
 from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
@@ -23,7 +24,7 @@ def _plural(n: int, word: str) -> str:
 
 def item_line(item: ai.Item, today: date, *, where: str | None = None) -> str:
     """`#12` *P1* text — @owner · due Fri 2026-12-04 · in progress · ⚠ 3 days overdue · re-dated once."""
-    notes = [f"<@{item.owner_id}>", f"due {ai.format_due(item.due_on)}"]
+    notes = [f"<@{item.owner_id}>", f"due {format_due(item.due_on)}"]
     if where:
         notes.insert(0, where)
     if item.status is not ai.ItemStatus.OPEN:
@@ -108,7 +109,7 @@ def changed_text(item: ai.Item, redates: int | None = None) -> str:
     label = ai.STATUS_LABELS[item.status]
     if redates is not None:
         times = "once" if redates == 1 else f"{redates} times"
-        return f"`#{item.id}` is now due {ai.format_due(item.due_on)} (re-dated {times})."
+        return f"`#{item.id}` is now due {format_due(item.due_on)} (re-dated {times})."
     return f"`#{item.id}` {mrkdwn_escape(' '.join(item.text.split()))} is now {label}."
 
 

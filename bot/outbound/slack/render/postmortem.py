@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.domain import postmortem as pmd
+from bot.domain import postmortem_status as pms
 from bot.domain.blameless import Review
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
 from bot.domain.timeline_render import format_duration, missing_phase, utc_minute
@@ -120,7 +121,7 @@ def status_lines(
     pm: pmd.Postmortem,
     timeline: Timeline,
     warnings: Sequence[str],
-    window: pmd.WindowState,
+    window: pms.WindowState,
     emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
 ) -> list[str]:
     lines = [f"*{pm.title}* — {pmd.STATUS_LABELS[pm.status]}", _phase_lines(timeline, emoji_marks)]
@@ -131,7 +132,7 @@ def status_lines(
         if missing
         else "Every section is filled in."
     )
-    lines.append(pmd.describe_window(window))
+    lines.append(pms.describe_window(window))
     return lines
 
 

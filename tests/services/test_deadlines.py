@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.config import Settings
-from bot.domain.timeline import CapturedMessage
-from bot.outbound.slack.web import make_web_client
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services import channels, deadlines
-from tests.conftest import FrozenClock, bot_env
+from tests.conftest import FrozenClock
+from tests.factories import runtime_for, slack_for
 from tests.slack_stub import SlackStub
 
 CHANNEL, NAME = "C0INC9", "inc-2025-03-15-search"
@@ -27,13 +25,13 @@ RESOLVED = datetime(2025, 3, 15, 17, 0, tzinfo=UTC)
 @dataclass
 class World:
     rt: Runtime
-    client: WebClient
+    slack: Slack
     stub: SlackStub
     clock: FrozenClock
 
     def at(self, after_resolution: timedelta) -> deadlines.SweepResult:
         self.clock.now = RESOLVED + after_resolution
-        return deadlines.sweep(self.rt, self.client)
+        return deadlines.sweep(self.rt, self.slack)
 
     def posted(self, channel: str = CHANNEL) -> list[dict[str, object]]:
         return [
@@ -44,9 +42,7 @@ class World:
 
 
 def _world(database_url: str, stub: SlackStub, clock: FrozenClock, **env: str) -> Iterator[World]:
-    settings = Settings.from_env(bot_env(database_url, stub, **env))
-    rt = Runtime.create(settings, clock=clock)
-    client = make_web_client(settings)
+    rt = runtime_for(database_url, stub, clock, **env)
     stub.add_user("U1", "ana", display_name="Ana", tz="UTC")
     stub.add_channel(CHANNEL, NAME, members=["U1", "UBOT"])
     stub.add_channel("C0POSTMORTEMS", "postmortems")
@@ -58,7 +54,7 @@ def _world(database_url: str, stub: SlackStub, clock: FrozenClock, **env: str) -
         reactions={"rotating_light": ["U1"]},
     )
     try:
-        yield World(rt, client, stub, clock)
+        yield World(rt, slack_for(rt), stub, clock)
     finally:
         rt.close()
 
@@ -77,7 +73,7 @@ def _resolve(w: World, text: str = "resolved, search healthy") -> None:
         reactions={"white_check_mark": ["U1"]},
     )
     w.clock.now = RESOLVED
-    channels.known_channel(w.rt, w.client, "T0TEST", CHANNEL)  # an inc-* channel: watched and backfilled
+    channels.known_channel(w.rt, w.slack, "T0TEST", CHANNEL)  # an inc-* channel: watched and backfilled
 
 
 def _threads(w: World) -> list[dict[str, object]]:
@@ -91,7 +87,7 @@ def test_nothing_happens_before_the_open_after_time(world: World) -> None:
 
 
 def test_unresolved_incidents_have_no_clock(world: World) -> None:
-    channels.known_channel(world.rt, world.client, "T0TEST", CHANNEL)
+    channels.known_channel(world.rt, world.slack, "T0TEST", CHANNEL)
     assert world.at(timedelta(days=5)) == deadlines.SweepResult()
 
 
@@ -111,7 +107,7 @@ def test_two_replicas_sweeping_at_once_open_one_thread(world: World) -> None:
     _resolve(world)
     world.clock.now = RESOLVED + timedelta(hours=30)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda _: deadlines.sweep(world.rt, world.client), range(2)))
+        results = list(pool.map(lambda _: deadlines.sweep(world.rt, world.slack), range(2)))
     assert sorted(len(r.opened) for r in results) == [0, 1]
     assert len(_threads(world)) == 1
 
@@ -171,24 +167,10 @@ def test_a_required_severity_declared_in_the_channel_is_opened_with_it(world: Wo
     assert "Severity:* SEV2" in json.dumps(_threads(world)[0]["blocks"])
 
 
-@pytest.mark.parametrize(
-    ("texts", "expected"),
-    [
-        ((), None),
-        (("SEV1 declared", "downgraded to SEV3"), "SEV3"),
-        (("sev 2 now",), "SEV2"),
-        (("several things", "severe"), None),
-    ],
-)
-def test_declared_severity_is_the_latest_declaration(texts: tuple[str, ...], expected: str | None) -> None:
-    messages = [CapturedMessage(ts=f"17000000{i}.000000", text=t) for i, t in enumerate(texts)]
-    assert deadlines.declared_severity(messages) == expected
-
-
 def test_finished_incidents_drop_out_of_the_sweep(world: World) -> None:
     """Escalated, asked-about and completed incidents are not rebuilt every five minutes forever."""
     _resolve(world)
-    names = lambda: [c.name for c in deadlines._resolved_channels(world.rt)]  # noqa: E731
+    names = lambda: [c.name for c in deadlines._channels_with_work(world.rt)]  # noqa: E731
     assert names() == [NAME]
     world.at(timedelta(hours=25))  # opened: still a candidate, for the 48-hour escalation
     assert names() == [NAME]

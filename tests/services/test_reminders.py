@@ -8,12 +8,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.config import Settings
-from bot.outbound.slack.web import make_web_client
+from bot.domain import action_items as ai
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.scheduling import (
     REMINDERS_CATCH_UP_JOB,
@@ -23,10 +22,9 @@ from bot.scheduling import (
     reminder_trigger,
 )
 from bot.services import reminders
-from bot.store import action_items as store
-from bot.store import messages as message_store
-from bot.store.models import ActionItem, ReminderSend
-from tests.conftest import FrozenClock, bot_env
+from bot.store.models import ActionItem, Channel, Claim
+from tests.conftest import FrozenClock
+from tests.factories import make_channel, make_item, runtime_for, slack_for
 from tests.harness import TEAM_ID
 from tests.slack_stub import SlackStub
 
@@ -35,14 +33,8 @@ DB_CH, WEB_CH, QUIET_CH, PMS = "C0DB0001", "C0WEB001", "C0QUIET1", "C0PMS001"
 MONDAY = datetime(2025, 3, 17, 9, 30, tzinfo=UTC)  # 30 minutes after Monday 09:00 UTC, week 2025-W12
 
 
-def _runtime(database_url: str, stub: SlackStub, clock: FrozenClock, **env: str) -> Runtime:
-    return Runtime.create(Settings.from_env(bot_env(database_url, stub, **env)), clock=clock)
-
-
 @pytest.fixture
-def world(
-    database_url: str, slack_stub: SlackStub, clock: FrozenClock
-) -> Iterator[tuple[Runtime, WebClient]]:
+def world(database_url: str, slack_stub: SlackStub, clock: FrozenClock) -> Iterator[tuple[Runtime, Slack]]:
     clock.now = MONDAY
     for user in (ALICE, BOB, CAROL):
         slack_stub.add_user(user, user[2:].lower())
@@ -53,39 +45,39 @@ def world(
         (PMS, "postmortems"),
     ):
         slack_stub.add_channel(channel, name, members=[ALICE, BOB, CAROL, "UBOT"])
-    rt = _runtime(database_url, slack_stub, clock)
+    rt = runtime_for(database_url, slack_stub, clock)
     try:
-        yield rt, make_web_client(rt.settings)
+        yield rt, slack_for(rt)
     finally:
         rt.close()
 
 
 def _channel(rt: Runtime, channel_id: str, name: str) -> int:
-    with rt.transaction() as session:
-        row = message_store.upsert_channel(session, TEAM_ID, channel_id, name, rt.clock())
-        row.watched = True
-        session.flush()
-        return row.id
+    return make_channel(rt, channel_id, name, watched=True).pk
 
 
 def _item(
-    rt: Runtime, pk: int, owner: str, due: date, text: str, *, priority: str = "P2", status: str = "open"
+    rt: Runtime,
+    pk: int,
+    owner: str,
+    due: date,
+    text: str,
+    *,
+    priority: ai.Priority = ai.Priority.P2,
+    status: ai.ItemStatus = ai.ItemStatus.OPEN,
 ) -> int:
-    with rt.transaction() as session:
-        item = store.add(
-            session,
-            channel_pk=pk,
-            text=text,
-            owner_user_id=owner,
-            priority=priority,
-            due_on=due,
-            created_by=ALICE,
-            now=rt.clock(),
-        )
-        item.status = status
-        if status == "done":
-            item.done_on = date(2025, 3, 10)
-        return item.id
+    done_on = date(2025, 3, 10) if status is ai.ItemStatus.DONE else None
+    return make_item(
+        rt,
+        pk,
+        owner=owner,
+        due=due,
+        text=text,
+        priority=priority,
+        status=status,
+        done_on=done_on,
+        created_by=ALICE,
+    )
 
 
 def _seed(rt: Runtime) -> dict[str, int]:
@@ -94,11 +86,13 @@ def _seed(rt: Runtime) -> dict[str, int]:
         _channel(rt, WEB_CH, "inc-web"),
         _channel(rt, QUIET_CH, "inc-quiet"),
     )
-    _item(rt, db, BOB, date(2025, 3, 14), "Add config schema validation", priority="P1")  # 3 days overdue
-    _item(rt, db, ALICE, date(2025, 3, 30), "Document pool size limits", priority="P3")
-    _item(rt, db, CAROL, date(2025, 3, 20), "Page on-call by phone for P0 alerts", priority="P0")
+    _item(
+        rt, db, BOB, date(2025, 3, 14), "Add config schema validation", priority=ai.Priority.P1
+    )  # 3 days overdue
+    _item(rt, db, ALICE, date(2025, 3, 30), "Document pool size limits", priority=ai.Priority.P3)
+    _item(rt, db, CAROL, date(2025, 3, 20), "Page on-call by phone for P0 alerts", priority=ai.Priority.P0)
     _item(rt, web, BOB, date(2025, 3, 16), "Roll back automatically on failed health checks")  # 1 day overdue
-    _item(rt, quiet, ALICE, date(2025, 3, 10), "Add the staging gate", status="done")
+    _item(rt, quiet, ALICE, date(2025, 3, 10), "Add the staging gate", status=ai.ItemStatus.DONE)
     return {"db": db, "web": web, "quiet": quiet}
 
 
@@ -107,16 +101,18 @@ def _posts(stub: SlackStub, channel: str) -> list[dict[str, Any]]:
 
 
 def _sends(rt: Runtime) -> list[tuple[str, str, str, bool]]:
+    """(kind, target, week, sent) of every weekly reminder claim, oldest first."""
     with rt.transaction() as session:
-        return [(s.kind, s.target, s.week, s.sent_at is not None) for s in store.sends(session)]
+        rows = session.scalars(select(Claim).where(Claim.kind.like("reminder.%")).order_by(Claim.id))
+        return [(c.kind.removeprefix("reminder."), c.subject, c.period, c.done_at is not None) for c in rows]
 
 
 def test_one_message_per_channel_with_open_items_and_one_dm_per_owner_with_overdue_ones(
-    world: tuple[Runtime, WebClient], slack_stub: SlackStub
+    world: tuple[Runtime, Slack], slack_stub: SlackStub
 ) -> None:
-    rt, client = world
+    rt, slack = world
     _seed(rt)
-    result = reminders.sweep(rt, client)
+    result = reminders.sweep(rt, slack)
     assert result.week == "2025-W12"
     assert len(_posts(slack_stub, DB_CH)) == 1
     assert len(_posts(slack_stub, WEB_CH)) == 1
@@ -132,20 +128,20 @@ def test_one_message_per_channel_with_open_items_and_one_dm_per_owner_with_overd
     assert len(dm) == 1 and "config schema" in dm[0]["text"] and "Roll back" in dm[0]["text"]
 
     calls = len(slack_stub.calls)
-    again = reminders.sweep(rt, client)
+    again = reminders.sweep(rt, slack)
     assert again.posted == [] and again.already_sent == 3
     assert len(slack_stub.calls) == calls  # sent ones are never posted again
 
 
 def test_items_are_counted_once_a_week_and_flagged_rolling_over_at_the_third(
-    world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
-    rt, client = world
+    rt, slack = world
     pk = _channel(rt, DB_CH, "inc-db")
     item_id = _item(rt, pk, ALICE, date(2025, 6, 1), "Add config schema validation")
     for week in range(3):
-        reminders.sweep(rt, client)
-        reminders.sweep(rt, client)  # a second run the same week counts nothing
+        reminders.sweep(rt, slack)
+        reminders.sweep(rt, slack)  # a second run the same week counts nothing
         with rt.transaction() as session:
             assert session.get_one(ActionItem, item_id).reminders_seen == week + 1
         clock.advance(days=7)
@@ -155,85 +151,87 @@ def test_items_are_counted_once_a_week_and_flagged_rolling_over_at_the_third(
 
 
 def test_a_restart_across_the_reminder_time_posts_the_missed_week_once_not_a_burst(
-    world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
-    rt, client = world
+    rt, slack = world
     _seed(rt)
     clock.now = datetime(2025, 3, 16, 12, tzinfo=UTC)  # Sunday: last week's run, before any item existed
-    reminders.sweep(rt, client)
+    reminders.sweep(rt, slack)
     assert {w for _, _, w, _ in _sends(rt)} == {"2025-W11"}
     # Down from Sunday until three weeks later, on a Wednesday: weeks 12 and 13 were missed.
     clock.now = datetime(2025, 4, 2, 15, tzinfo=UTC)
-    reminders.sweep(rt, client)
-    reminders.sweep(rt, client)  # as the catch-up and the cron job would both run it
+    reminders.sweep(rt, slack)
+    reminders.sweep(rt, slack)  # as the catch-up and the cron job would both run it
     assert len(_posts(slack_stub, DB_CH)) == 2  # W11's and W14's, never W12's or W13's
     assert {w for _, _, w, _ in _sends(rt)} == {"2025-W11", "2025-W14"}
 
 
 def test_a_failed_post_is_retried_later_and_never_doubled(
-    world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
-    rt, client = world
+    rt, slack = world
     _seed(rt)
     slack_stub.fail("chat.postMessage", "internal_error", times=1)
-    first = reminders.sweep(rt, client)
+    first = reminders.sweep(rt, slack)
     assert [(m.about, reason) for m, reason in first.failed] == [("#inc-db", "internal_error")]
     assert ("channel", str(1), "2025-W12", False) in _sends(rt)
     clock.advance(minutes=15)
-    retry = reminders.sweep(rt, client, only_pending=True)
+    retry = reminders.sweep(rt, slack, only_pending=True)
     assert [m.about for m in retry.posted] == ["#inc-db"]
-    assert reminders.sweep(rt, client).posted == []
+    assert reminders.sweep(rt, slack).posted == []
     assert len(_posts(slack_stub, DB_CH)) == 2  # the failed call and the retry: one message in Slack
     assert len(slack_stub.messages(DB_CH)) == 1
     with rt.transaction() as session:
-        send = session.scalars(select(ReminderSend).where(ReminderSend.target == "1")).one()
-        assert send.attempts == 2 and send.sent_at is not None
+        send = session.scalars(
+            select(Claim).where(Claim.kind == "reminder.channel", Claim.subject == "1")
+        ).one()
+        assert send.attempts == 2 and send.done_at is not None
 
 
-def test_a_429_waits_and_posts_once(world: tuple[Runtime, WebClient], slack_stub: SlackStub) -> None:
-    rt, client = world
+def test_a_429_waits_and_posts_once(world: tuple[Runtime, Slack], slack_stub: SlackStub) -> None:
+    rt, slack = world
     _seed(rt)
     slack_stub.rate_limit("chat.postMessage", retry_after=1, times=1)
-    result = reminders.sweep(rt, client)
+    result = reminders.sweep(rt, slack)
     assert result.failed == []
     assert len(slack_stub.messages(DB_CH)) == 1 and len(slack_stub.messages(WEB_CH)) == 1
 
 
 def test_an_archived_channel_s_reminder_goes_to_the_postmortem_channel(
-    database_url: str, world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    database_url: str, world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
-    rt, client = world
+    rt, slack = world
     pks = _seed(rt)
     slack_stub.archive(WEB_CH)  # Slack knows; the bot missed the event and learns it from is_archived
-    with_channel = _runtime(database_url, slack_stub, clock, POSTMORTEM_CHANNEL=PMS)
+    with_channel = runtime_for(database_url, slack_stub, clock, POSTMORTEM_CHANNEL=PMS)
     try:
-        result = reminders.sweep(with_channel, client)
+        result = reminders.sweep(with_channel, slack)
     finally:
         with_channel.close()
     assert [m.about for m in result.posted if "web" in m.about] == ["#inc-web (archived) → C0PMS001"]
     assert len(slack_stub.messages(PMS)) == 1
     assert "inc-web, which is archived" in slack_stub.messages(PMS)[0]["text"]
     with rt.transaction() as session:
-        assert session.get_one(message_store.Channel, pks["web"]).is_archived
+        assert session.get_one(Channel, pks["web"]).is_archived
 
 
 def test_without_a_postmortem_channel_an_archived_channel_s_owners_get_it_by_dm(
-    world: tuple[Runtime, WebClient], slack_stub: SlackStub
+    world: tuple[Runtime, Slack], slack_stub: SlackStub
 ) -> None:
-    rt, client = world
+    rt, slack = world
     _seed(rt)
     slack_stub.archive(DB_CH)
     from bot.services.channels import set_archived
 
     set_archived(rt, TEAM_ID, DB_CH, True)
-    result = reminders.sweep(rt, client)
+    result = reminders.sweep(rt, slack)
     routed = sorted(m.about for m in result.posted if "inc-db" in m.about)
     assert routed == [f"#inc-db (archived) → DM <@{u}>" for u in sorted((ALICE, BOB, CAROL))]
-    assert reminders.sweep(rt, client).posted == []
+    assert reminders.sweep(rt, slack).posted == []
 
 
 def test_a_dry_run_prints_and_stores_nothing(
-    world: tuple[Runtime, WebClient],
+    world: tuple[Runtime, Slack],
     slack_stub: SlackStub,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -248,24 +246,24 @@ def test_a_dry_run_prints_and_stores_nothing(
     out = capsys.readouterr().out
     assert "would post" in out
     with rt.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(ReminderSend)) == 0
+        assert session.scalar(select(func.count()).select_from(Claim)) == 0
         assert session.scalar(select(func.sum(ActionItem.reminders_seen))) == 0
     assert slack_stub.calls_to("chat.postMessage") == []
 
 
 def test_two_processes_racing_the_same_sweep_post_once(
-    database_url: str, world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    database_url: str, world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
     rt, _ = world
     _seed(rt)
-    runtimes = [_runtime(database_url, slack_stub, clock) for _ in range(2)]
+    runtimes = [runtime_for(database_url, slack_stub, clock) for _ in range(2)]
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def run(process: Runtime) -> None:
         try:
             start.wait()
-            reminders.sweep(process, make_web_client(process.settings))
+            reminders.sweep(process, slack_for(process))
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
 
@@ -285,19 +283,19 @@ def test_two_processes_racing_the_same_sweep_post_once(
 
 
 def test_the_reminder_time_follows_daylight_saving_in_the_reminder_zone(
-    database_url: str, world: tuple[Runtime, WebClient], slack_stub: SlackStub, clock: FrozenClock
+    database_url: str, world: tuple[Runtime, Slack], slack_stub: SlackStub, clock: FrozenClock
 ) -> None:
-    _, client = world
-    berlin = _runtime(database_url, slack_stub, clock, DEFAULT_TIMEZONE="Europe/Berlin")
+    _, slack = world
+    berlin = runtime_for(database_url, slack_stub, clock, DEFAULT_TIMEZONE="Europe/Berlin")
     try:
         pk = _channel(berlin, DB_CH, "inc-db")
         clock.now = datetime(2026, 3, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 CET
         _item(berlin, pk, ALICE, date(2026, 6, 1), "Add config schema validation")
-        assert [m.about for m in reminders.sweep(berlin, client).posted] == ["#inc-db"]
+        assert [m.about for m in reminders.sweep(berlin, slack).posted] == ["#inc-db"]
         clock.now = datetime(2026, 3, 30, 6, 59, tzinfo=UTC)  # 08:59 CEST: clocks went forward Sunday
-        assert reminders.sweep(berlin, client).posted == []
+        assert reminders.sweep(berlin, slack).posted == []
         clock.now = datetime(2026, 3, 30, 7, 0, tzinfo=UTC)  # 09:00 CEST, an hour earlier in UTC
-        result = reminders.sweep(berlin, client)
+        result = reminders.sweep(berlin, slack)
         assert result.week == "2026-W14" and [m.about for m in result.posted] == ["#inc-db"]
         trigger = reminder_trigger(berlin)
         fire = trigger.get_next_fire_time(None, datetime(2026, 3, 28, tzinfo=UTC))
@@ -309,8 +307,8 @@ def test_the_reminder_time_follows_daylight_saving_in_the_reminder_zone(
 
 
 def test_the_scheduler_has_the_weekly_job_its_catch_up_and_the_retry(
-    world: tuple[Runtime, WebClient],
+    world: tuple[Runtime, Slack],
 ) -> None:
-    rt, client = world
-    ids = {job.id for job in build_scheduler(rt, client).get_jobs()}
+    rt, slack = world
+    ids = {job.id for job in build_scheduler(rt, slack).get_jobs()}
     assert {REMINDERS_JOB, REMINDERS_CATCH_UP_JOB, REMINDERS_RETRY_JOB} <= ids

@@ -1,0 +1,82 @@
+"""What an Events API event means, read from Slack's JSON: a message change, a reaction, a pin.
+
+Tolerant of the shapes Slack sends; an event that does not carry what it must (no channel, no ts)
+reads as None and is ignored with a warning, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited
+from bot.outbound.slack.payloads import message_from_slack
+
+logger = logging.getLogger(__name__)
+
+EDITED = "message_changed"
+DELETED = "message_deleted"
+# Notifications about other messages, not messages of their own.
+IGNORED_SUBTYPES = frozenset({"message_replied", "assistant_app_thread", "ekm_access_denied"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """A message in a channel that a reaction or pin is about."""
+
+    channel_id: str
+    ts: str
+
+
+def message_change(event: Mapping[str, Any]) -> tuple[str, MessageChange] | None:
+    """(channel id, what happened) for a `message` event; None for notices and malformed ones."""
+    subtype = event.get("subtype")
+    channel_id = event.get("channel")
+    if subtype in IGNORED_SUBTYPES or not isinstance(channel_id, str) or not channel_id:
+        return None
+    try:
+        if subtype == EDITED:
+            message = event.get("message")
+            if not isinstance(message, Mapping):
+                raise ValueError("message_changed without a message")
+            return channel_id, MessageEdited(message_from_slack(message))
+        if subtype == DELETED:
+            deleted_ts = event.get("deleted_ts")
+            if not isinstance(deleted_ts, str):
+                raise ValueError("message_deleted without a deleted_ts")
+            return channel_id, MessageDeleted(deleted_ts)
+        return channel_id, message_from_slack(event)
+    except ValueError as error:
+        logger.warning("ignoring a message event in %s: %s", channel_id, error)
+        return None
+
+
+def reaction_target(event: Mapping[str, Any]) -> Target | None:
+    """The message a reaction_added / reaction_removed is on; None for files and malformed ones."""
+    item = event.get("item")
+    if not isinstance(item, Mapping) or item.get("type") != "message":
+        return None
+    channel_id, ts = item.get("channel"), item.get("ts")
+    if (
+        not isinstance(channel_id, str)
+        or not isinstance(ts, str)
+        or not isinstance(event.get("reaction"), str)
+    ):
+        logger.warning("ignoring a reaction event without channel, ts or reaction")
+        return None
+    return Target(channel_id, ts)
+
+
+def pin_target(event: Mapping[str, Any]) -> Target | None:
+    """The message a pin_added / pin_removed is about."""
+    item = event.get("item")
+    item = item if isinstance(item, Mapping) else {}
+    message = item.get("message")
+    message = message if isinstance(message, Mapping) else {}
+    ts = message.get("ts") or item.get("ts")
+    channel_id = event.get("channel_id") or item.get("channel")
+    if not isinstance(channel_id, str) or not isinstance(ts, str) or not ts:
+        return None
+    return Target(channel_id, ts)

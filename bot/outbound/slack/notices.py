@@ -1,0 +1,95 @@
+"""What the bot says in Slack, as data: services pick a notice, the messenger renders and sends it.
+
+Each notice names *what* is said and carries what it is about; how it looks (Block Kit, fallback
+text, how it is split within Slack's limits) is decided in render/. A plain `str` is also accepted
+wherever a notice is: it is sent as mrkdwn text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain import postmortem as pmd
+from bot.domain.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class WatchStarted:
+    """Said once in a channel when the bot starts recording it: what is kept and which emoji count."""
+
+
+@dataclass(frozen=True)
+class PostmortemParent:
+    """The postmortem thread's parent message (posted once, then kept current with chat.update)."""
+
+    postmortem: pmd.Postmortem
+    timeline: Timeline
+
+
+@dataclass(frozen=True)
+class TimelinePosts:
+    """The timeline, as many messages as Slack's limits need; continuations go in a thread."""
+
+    timeline: Timeline
+
+
+@dataclass(frozen=True)
+class SectionPrompts:
+    """A thread reply with the guiding question of every section still empty."""
+
+    postmortem: pmd.Postmortem
+
+
+@dataclass(frozen=True)
+class PostmortemStarted:
+    """POSTMORTEM_CHANNEL's link to a new postmortem thread."""
+
+    channel_name: str
+    title: str
+    permalink: str
+
+
+@dataclass(frozen=True)
+class AutoOpened:
+    """The bot opened the postmortem itself, this long after resolution."""
+
+    hours_since_resolution: int
+
+
+@dataclass(frozen=True)
+class AskWanted:
+    """Asked once for severities that do not require a postmortem; answered with buttons."""
+
+    severity: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """48 hours after resolution the postmortem still misses sections: said once, naming the lead."""
+
+    postmortem: pmd.Postmortem
+    missing: Sequence[pmd.Section]
+    lead_user_id: str | None
+    channel_name: str
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A weekly reminder or an overdue digest: mrkdwn lines, split into sections of whole lines."""
+
+    text: str
+
+
+Notice = (
+    WatchStarted
+    | PostmortemParent
+    | TimelinePosts
+    | SectionPrompts
+    | PostmortemStarted
+    | AutoOpened
+    | AskWanted
+    | Escalation
+    | Reminder
+    | str
+)
