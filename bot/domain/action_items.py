@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Final
 
 from bot.domain.due_dates import DUE_EXAMPLES, format_due, take_due
-from bot.domain.errors import UserError
+from bot.domain.errors import Field, UserError
 
 __all__ = [
     "DEFAULT_PRIORITY",
@@ -259,7 +259,9 @@ def check_transition(current: ItemStatus, to: ItemStatus, *, reason: str | None)
             f"This item is {STATUS_LABELS[current]}; reopen it before marking it {STATUS_LABELS[to]}."
         )
     if to == ItemStatus.WONT_DO and not (reason or "").strip():
-        raise UserError("Say why this item won't be done: the reason stays on the record with it.")
+        raise UserError(
+            "Say why this item won't be done: the reason stays on the record with it.", field=Field.REASON
+        )
 
 
 def check_can_change(actor_id: str, owner_id: str, lead_id: str | None) -> None:
@@ -291,12 +293,16 @@ def check_redate(current_due: date, new_due: date, reason: str, today: date) -> 
     if not reason.strip():
         raise UserError(
             "Say why the date moves: `/postmortem redate <id> <due> <reason>`. "
-            "Every re-date is kept and counted."
+            "Every re-date is kept and counted.",
+            field=Field.REASON,
         )
     if new_due < today:
-        raise UserError(f"{format_due(new_due)} is in the past. Pick today ({format_due(today)}) or later.")
+        raise UserError(
+            f"{format_due(new_due)} is in the past. Pick today ({format_due(today)}) or later.",
+            field=Field.DUE,
+        )
     if new_due == current_due:
-        raise UserError(f"This item is already due {format_due(current_due)}.")
+        raise UserError(f"This item is already due {format_due(current_due)}.", field=Field.DUE)
 
 
 # --------------------------------------------------------------------------------------------

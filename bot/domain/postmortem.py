@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 
-from bot.domain.errors import UserError
+from bot.domain.errors import Field, UserError
 
 # --- the template ----------------------------------------------------------------------------------
 
@@ -215,7 +215,8 @@ def parse_severity(text: str) -> Severity:
     if match is None:
         raise UserError(
             f"`{_shown(text)}` is not a severity. Valid severities: {', '.join(_SEVERITY_NAMES)} "
-            "(e.g. `/postmortem set severity SEV2`)."
+            "(e.g. `/postmortem set severity SEV2`).",
+            field=Field.SEVERITY,
         )
     return Severity(f"SEV{match.group(1)}")
 
@@ -228,17 +229,20 @@ def parse_factor(args: str) -> tuple[FactorCategory, str]:
     valid = or_list(_CATEGORY_NAMES)
     usage = "`/postmortem set factor <category> <text>`"
     if not first:
-        raise UserError(f"Which contributing factor? {usage}, where the category is {valid}.")
+        raise UserError(
+            f"Which contributing factor? {usage}, where the category is {valid}.", field=Field.CATEGORY
+        )
     try:
         category = FactorCategory(first.rstrip(":").casefold())
     except ValueError:
         raise UserError(
             f"`{_shown(first)}` is not a factor category. Valid categories: {', '.join(_CATEGORY_NAMES)}. "
-            f"{usage}, e.g. `/postmortem set factor alerting The alert went to a muted channel`."
+            f"{usage}, e.g. `/postmortem set factor alerting The alert went to a muted channel`.",
+            field=Field.CATEGORY,
         ) from None
     text = rest.strip()
     if not text:
-        raise UserError(f"What was the {category.value} factor? {usage}")
+        raise UserError(f"What was the {category.value} factor? {usage}", field=Field.TEXT)
     return category, text
 
 

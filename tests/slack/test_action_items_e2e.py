@@ -177,7 +177,17 @@ def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest)
     no_reason = _submit(
         bot, view, {"item_due": {"type": "datepicker", "selected_date": "2025-04-01"}}, user=BOB
     )
-    assert "errors" in no_reason.json()
+    assert list(no_reason.json()["errors"]) == ["item_reason"]  # "why" goes under the reason
+    same_day = _submit(
+        bot,
+        view,
+        {
+            "item_due": {"type": "datepicker", "selected_date": "2025-03-20"},
+            "item_reason": {"type": "plain_text_input", "value": "no change"},
+        },
+        user=BOB,
+    )
+    assert list(same_day.json()["errors"]) == ["item_due"]  # already due then: under the date
     ok = _submit(
         bot,
         view,
@@ -193,7 +203,8 @@ def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest)
 
     _click(bot, "action_item.wontdo", "1", ALICE)
     view = bot.stub.wait_for("views.open", lambda c: "wontdo" in json.dumps(c.decoded)).decoded["view"]
-    assert "errors" in _submit(bot, view, {"item_reason": {"type": "plain_text_input", "value": " "}}).json()
+    blank = _submit(bot, view, {"item_reason": {"type": "plain_text_input", "value": " "}}).json()
+    assert list(blank["errors"]) == ["item_reason"]
     assert (
         _submit(bot, view, {"item_reason": {"type": "plain_text_input", "value": "superseded"}}).status == 200
     )
@@ -219,7 +230,8 @@ def test_the_add_button_opens_a_modal_with_a_user_and_date_picker(bot: BotUnderT
             "item_priority": {"type": "static_select", "selected_option": {"value": "P1"}},
         },
     )
-    assert "in the past" in json.dumps(past.json())
+    assert list(past.json()["errors"]) == ["item_due"]  # shown under the date picker
+    assert "in the past" in past.json()["errors"]["item_due"]
     assert _count(bot) == 0
     ok = _submit(
         bot,
@@ -235,6 +247,32 @@ def test_the_add_button_opens_a_modal_with_a_user_and_date_picker(bot: BotUnderT
     note = bot.stub.wait_for("chat.postEphemeral", lambda c: "Added" in json.dumps(c.decoded))
     assert "hard to call done" in json.dumps(note.decoded)  # the nudge, the item saved anyway
     assert _item(bot, 1).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("leave_out", "marked", "says"),
+    [
+        ("item_owner", "item_owner", "without an owner is a wish"),
+        ("item_due", "item_due", "without a date is a wish"),
+        ("item_text", "item_text", "Say what will change"),
+    ],
+)
+def test_the_add_modal_marks_the_input_an_error_is_about(
+    bot: BotUnderTest, leave_out: str, marked: str, says: str
+) -> None:
+    _started(bot)
+    _click(bot, "action_item.add", "", ALICE)
+    view = bot.stub.wait_for("views.open", lambda c: "add_view" in json.dumps(c.decoded)).decoded["view"]
+    values = {
+        "item_text": {"type": "plain_text_input", "value": "Add the alert"},
+        "item_owner": {"type": "users_select", "selected_user": BOB},
+        "item_due": {"type": "datepicker", "selected_date": "2025-03-21"},
+    }
+    del values[leave_out]
+    errors = _submit(bot, view, values).json()["errors"]
+    assert list(errors) == [marked]
+    assert says in errors[marked]
+    assert _count(bot) == 0
 
 
 def test_the_document_carries_the_items_as_a_table(bot: BotUnderTest) -> None:

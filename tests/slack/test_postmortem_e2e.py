@@ -171,6 +171,62 @@ def test_export_when_canvases_are_refused_keeps_the_file(bot: BotUnderTest) -> N
     assert bot.stub.uploads
 
 
+def _open_edit_modal(bot: BotUnderTest, section: str) -> dict[str, Any]:
+    """Pick `section` in the parent's "Edit a section…" select; the modal Slack was asked to open."""
+    parent = _parent(bot)
+    before = len(bot.stub.calls_to("views.open"))
+    select = {
+        "type": "block_actions",
+        "user": {"id": ALICE},
+        "channel": {"id": CHANNEL, "name": NAME},
+        "trigger_id": f"trigger.edit.{section}",
+        "container": {"type": "message", "message_ts": parent["ts"], "channel_id": CHANNEL},
+        "message": parent,
+        "actions": [
+            {
+                "type": "static_select",
+                "action_id": "postmortem.edit_section",
+                "block_id": "b",
+                "selected_option": {"value": section, "text": {"type": "plain_text", "text": section}},
+            }
+        ],
+        "response_url": bot.stub.response_url,
+    }
+    assert bot.slack.interaction(select).status == 200
+    opened = bot.stub.wait_for("views.open", lambda c: len(bot.stub.calls_to("views.open")) > before)
+    return dict(opened.decoded["view"])
+
+
+@pytest.mark.parametrize(
+    ("section", "values", "marked"),
+    [
+        ("impact", {"section_text": {"type": "plain_text_input", "value": "  "}}, "section_text"),
+        (
+            "factor",
+            {
+                "factor_category": {"type": "static_select", "selected_option": {"value": "alerting"}},
+                "section_text": {"type": "plain_text_input", "value": ""},
+            },
+            "section_text",
+        ),
+        ("factor", {"section_text": {"type": "plain_text_input", "value": "it rained"}}, "factor_category"),
+    ],
+)
+def test_the_edit_modal_marks_the_input_an_error_is_about(
+    bot: BotUnderTest, section: str, values: dict[str, Any], marked: str
+) -> None:
+    _started(bot)
+    view = _open_edit_modal(bot, section)
+    state = {block: {block: value} for block, value in values.items()}
+    submission = {
+        "type": "view_submission",
+        "user": {"id": ALICE},
+        "view": {**view, "id": "V1", "state": {"values": state}},
+    }
+    reply = bot.slack.interaction(submission)
+    assert list(reply.json()["errors"]) == [marked]
+
+
 def test_the_edit_select_opens_a_modal_and_saving_it_updates_the_parent(bot: BotUnderTest) -> None:
     _started(bot)
     parent = _parent(bot)
