@@ -62,9 +62,21 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                _without_sqlite_cascades(conn)
             _run(conn)
     finally:
         engine.dispose()
+
+
+def _without_sqlite_cascades(conn: Connection) -> None:
+    """SQLite cannot alter most columns in place, so a batch migration copies the table, drops the
+    old one and renames the copy. With foreign keys on (the app's engine turns them on), dropping a
+    parent table such as `channels` cascades: every message, postmortem and action item would go
+    with it. The pragma only takes effect outside a transaction, so it is set before the migration's
+    transaction begins; the connection is thrown away afterwards."""
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
 
 
 if context.is_offline_mode():
