@@ -123,11 +123,3 @@ def not_an_incident_channel(rt: Runtime) -> UserError:
         "This is not an incident channel, so I have no timeline for it. Channels named "
         f"{patterns} are incident channels; in any other, run `/postmortem watch` first."
     )
-
-
-def require_watched(rt: Runtime, team_id: str, channel_id: str) -> ChannelRef:
-    """The incident channel, or UserError saying how to make it one."""
-    channel = incident_channel(rt, team_id, channel_id)
-    if channel is None:
-        raise not_an_incident_channel(rt)
-    return channel

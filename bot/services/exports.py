@@ -38,7 +38,7 @@ def export_to_slack(rt: Runtime, slack: Slack, loaded: Loaded) -> str:
         channel, loaded.thread_ts, content=markdown, filename=filename, title=loaded.postmortem.title
     )
     try:
-        _write_canvas(slack, channel, markdown)
+        slack.say.write_canvas(channel, markdown)
     except SlackFailed as error:
         logger.info("canvas refused in %s: %s", channel, error.reason)
         return (
@@ -46,18 +46,6 @@ def export_to_slack(rt: Runtime, slack: Slack, loaded: Loaded) -> str:
             f"({error.reason}), so the file in the thread is the document."
         )
     return f"Uploaded `{filename}` to the postmortem thread and wrote it to the channel canvas."
-
-
-def _write_canvas(slack: Slack, channel: str, markdown: str) -> None:
-    try:
-        slack.say.write_canvas(channel, markdown)
-    except SlackFailed as error:
-        if error.reason != "channel_canvas_already_exists":
-            raise
-        existing = slack.read.canvas_of(channel)
-        if not existing:
-            raise
-        slack.say.write_canvas(channel, markdown, existing_canvas=existing)
 
 
 def export_files(rt: Runtime, out_dir: Path, channel_name: str | None = None) -> list[Path]:

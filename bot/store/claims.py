@@ -123,8 +123,3 @@ def held_exists(kinds: Iterable[ClaimKind], subject: Any) -> Any:
         Claim.period == "",
         or_(Claim.done_at.is_not(None), Claim.claimed_at.is_not(None)),
     )
-
-
-def all_claims(session: Session) -> list[Claim]:
-    """Every claim, oldest first (for tests and `remind`)."""
-    return list(session.scalars(select(Claim).order_by(Claim.id)))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.runtime import Runtime
 from bot.store import claims
 from bot.store.claims import ClaimKey, ClaimKind
+from bot.store.models import Claim
 
 LEASE = timedelta(minutes=10)
 WEEKLY = ClaimKey(ClaimKind.REMINDER_CHANNEL, "1", "2025-W12")
@@ -33,7 +36,7 @@ def test_a_claim_is_won_once_released_on_failure_and_never_retaken_once_done(rt:
         assert claims.subjects(session, [ClaimKind.REMINDER_CHANNEL], "2025-W12", done=True) == {
             ("reminder.channel", "1")
         }
-        (claim,) = claims.all_claims(session)
+        (claim,) = session.scalars(select(Claim)).all()
         assert claim.attempts == 3 and claim.last_error is None
 
 

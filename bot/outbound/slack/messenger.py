@@ -91,20 +91,27 @@ class Messenger:
             ),
         )
 
-    def write_canvas(self, channel: str, markdown: str, existing_canvas: str | None = None) -> None:
-        """The channel canvas: created, or, when the channel has one (`existing_canvas`), replaced."""
+    def write_canvas(self, channel: str, markdown: str) -> None:
+        """The channel canvas holds `markdown`: created, or replaced when the channel has one."""
         content = {"type": "markdown", "markdown": markdown}
-        if existing_canvas:
-            changes = [{"operation": "replace", "document_content": content}]
+        try:
             call(
-                "canvases.edit",
-                lambda: self._client.canvases_edit(canvas_id=existing_canvas, changes=changes),
+                "conversations.canvases.create",
+                lambda: self._client.conversations_canvases_create(
+                    channel_id=channel, document_content=content
+                ),
             )
             return
-        call(
-            "conversations.canvases.create",
-            lambda: self._client.conversations_canvases_create(channel_id=channel, document_content=content),
-        )
+        except SlackFailed as error:
+            if error.reason != CANVAS_EXISTS:
+                raise
+            info = call("conversations.info", lambda: self._client.conversations_info(channel=channel))
+            properties = (info.get("channel") or {}).get("properties") or {}
+            existing = (properties.get("canvas") or {}).get("file_id")
+            if not existing:
+                raise
+        changes = [{"operation": "replace", "document_content": content}]
+        call("canvases.edit", lambda: self._client.canvases_edit(canvas_id=existing, changes=changes))
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         call("views.open", lambda: self._client.views_open(trigger_id=trigger_id, view=view))
@@ -118,4 +125,4 @@ class Messenger:
             self._client.conversations_join(channel=channel)
 
 
-__all__ = ["CANVAS_EXISTS", "Messenger", "Posted", "SlackFailed"]
+__all__ = ["Messenger", "Posted", "SlackFailed"]

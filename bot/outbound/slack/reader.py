@@ -134,9 +134,3 @@ class SlackReader:
             "chat.getPermalink", lambda: self._client.chat_getPermalink(channel=channel, message_ts=ts)
         )
         return str(answer["permalink"])
-
-    def canvas_of(self, channel: str) -> str | None:
-        """The channel canvas's file id, if the channel has one."""
-        info = call("conversations.info", lambda: self._client.conversations_info(channel=channel))
-        properties = (info.get("channel") or {}).get("properties") or {}
-        return (properties.get("canvas") or {}).get("file_id")

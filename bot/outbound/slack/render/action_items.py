@@ -247,7 +247,3 @@ def text_blocks(text: str) -> list[Block]:
     if current:
         chunks.append(current)
     return [section(c) for c in chunks[:MAX_BLOCKS]]
-
-
-def archived_note(channel_name: str, text: str) -> str:
-    return f"_For #{mrkdwn_escape(channel_name)}, which is archived:_\n{text}"
