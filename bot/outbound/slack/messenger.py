@@ -31,6 +31,14 @@ class Posted:
     ts: str
 
 
+def _content(message: Message, **where: str) -> dict[str, Any]:
+    """A chat method's arguments: where it goes, its text and (when it has them) its blocks."""
+    kwargs: dict[str, Any] = {**where, "text": message.text}
+    if message.blocks is not None:
+        kwargs["blocks"] = message.blocks
+    return kwargs
+
+
 class Messenger:
     """What the bot sends. One per Web API client; `emoji_marks` is shown wherever marks are explained."""
 
@@ -51,9 +59,7 @@ class Messenger:
         return posted
 
     def _post(self, channel: str, message: Message, thread_ts: str | None, broadcast: bool) -> Posted:
-        kwargs: dict[str, Any] = {"channel": channel, "text": message.text}
-        if message.blocks is not None:
-            kwargs["blocks"] = message.blocks
+        kwargs = _content(message, channel=channel)
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
@@ -63,10 +69,7 @@ class Messenger:
 
     def update(self, channel: str, ts: str, notice: Notice) -> None:
         """Replace the message at `ts` with the notice's (first) message."""
-        message = render(notice, self._marks)[0]
-        kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": message.text}
-        if message.blocks is not None:
-            kwargs["blocks"] = message.blocks
+        kwargs = _content(render(notice, self._marks)[0], channel=channel, ts=ts)
         call("chat.update", lambda: self._client.chat_update(**kwargs))
 
     def dm(self, user_id: str, notice: Notice) -> Posted:
@@ -76,10 +79,7 @@ class Messenger:
 
     def ephemeral(self, channel: str, user_id: str, notice: Notice) -> None:
         """Seen only by `user_id`, in `channel`."""
-        message = render(notice, self._marks)[0]
-        kwargs: dict[str, Any] = {"channel": channel, "user": user_id, "text": message.text}
-        if message.blocks is not None:
-            kwargs["blocks"] = message.blocks
+        kwargs = _content(render(notice, self._marks)[0], channel=channel, user=user_id)
         call("chat.postEphemeral", lambda: self._client.chat_postEphemeral(**kwargs))
 
     def upload(self, channel: str, thread_ts: str | None, *, content: str, filename: str, title: str) -> None:
