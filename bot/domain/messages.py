@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot.domain.timeline import CapturedMessage
 
 TOMBSTONE_SUBTYPE = "tombstone"
+
+
+class Source(StrEnum):
+    """How a message reached the record."""
+
+    LIVE = "live"  # an Events API delivery
+    BACKFILL = "backfill"  # conversations.history / .replies, for what the live record missed
+    IMPORT = "import"  # a Slack export (postmortem-bot import)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.channels import ChannelRef
-from bot.domain.messages import NewMessage
+from bot.domain.messages import NewMessage, Source
 from bot.domain.timeline import ts_to_datetime
 from bot.outbound.slack import Identity, Slack
 from bot.runtime import Runtime
@@ -27,7 +27,6 @@ from bot.store import messages as store
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "backfill"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # how far a channel whose history had nothing in it was read
 
 
@@ -110,7 +109,7 @@ def backfill(rt: Runtime, slack: Slack, channel: ChannelRef) -> BackfillResult:
         # A page, its threads and the cursor past it are committed together: an interrupted
         # backfill resumes exactly after the last page it kept.
         with rt.transaction() as session:
-            new += store.store_messages(session, channel.pk, parsed, source=SOURCE, now=rt.clock())
+            new += store.store_messages(session, channel.pk, parsed, source=Source.BACKFILL, now=rt.clock())
             channel_store.save_backfill_progress(
                 session,
                 channel.pk,

@@ -7,15 +7,12 @@ whether the channel is watched and stores it. A channel never seen is looked up 
 from __future__ import annotations
 
 from bot.domain.channels import ChannelRef
-from bot.domain.messages import MessageChange
+from bot.domain.messages import MessageChange, Source
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services.channels import known_channel
 from bot.store import channels as channel_store
 from bot.store import messages as store
-
-LIVE = "live"
-BACKFILL = "backfill"
 
 
 def _watched(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef | None:
@@ -35,12 +32,12 @@ def capture_message(rt: Runtime, slack: Slack, team_id: str, channel_id: str, ch
         if state is not None:
             channel_pk, watched = state
             if watched:
-                store.apply(session, channel_pk, change, source=LIVE, now=rt.clock())
+                store.apply(session, channel_pk, change, source=Source.LIVE, now=rt.clock())
             return
     channel = _watched(rt, slack, team_id, channel_id)  # first sight: ask Slack what it is
     if channel is not None:
         with rt.transaction() as session:
-            store.apply(session, channel.pk, change, source=LIVE, now=rt.clock())
+            store.apply(session, channel.pk, change, source=Source.LIVE, now=rt.clock())
 
 
 def _stored_message_id(rt: Runtime, slack: Slack, channel: ChannelRef, ts: str) -> int | None:
@@ -53,7 +50,7 @@ def _stored_message_id(rt: Runtime, slack: Slack, channel: ChannelRef, ts: str) 
     if message is None or slack.read.identity().wrote(message):
         return None  # gone, or the bot's own post, which is not part of the record
     with rt.transaction() as session:
-        store.store_message(session, channel.pk, message, source=BACKFILL, now=rt.clock())
+        store.store_message(session, channel.pk, message, source=Source.BACKFILL, now=rt.clock())
         return store.message_id(session, channel.pk, ts)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain.channels import ChannelRef, WatchSource
 from bot.domain.errors import UserError
-from bot.domain.messages import NewMessage
+from bot.domain.messages import NewMessage, Source
 from bot.domain.timeline import CapturedMessage, Timeline, UserInfo, build_timeline
 from bot.outbound.slack import Slack, SlackFailed
 from bot.runtime import Runtime
@@ -20,7 +20,6 @@ from bot.store import users as user_store
 logger = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
-IMPORT = "import"
 
 
 def _user_ids(messages: Iterable[CapturedMessage]) -> set[str]:
@@ -103,7 +102,7 @@ def import_channel(
                 WatchSource.COMMAND if channel.watch_source is WatchSource.COMMAND else WatchSource.IMPORT
             )
             channel_store.set_watched(session, channel.pk, True, source, now)
-        new = store.store_messages(session, channel.pk, records, source=IMPORT, now=now)
+        new = store.store_messages(session, channel.pk, records, source=Source.IMPORT, now=now)
         for other_id, other_name in channel_names.items():  # so <#C…> links read as names
             if other_id != channel.channel_id:
                 channel_store.upsert(session, team_id, other_id, other_name, now)

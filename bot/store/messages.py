@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited, NewMessage
+from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited, NewMessage, Source
 from bot.domain.timeline import CapturedMessage, ts_to_datetime
 from bot.store.db import insert_or_ignore
 from bot.store.models import Message, MessageRevision, Reaction
@@ -22,7 +22,7 @@ from bot.store.models import Message, MessageRevision, Reaction
 # --- messages ---------------------------------------------------------------------------------
 
 
-def _message_values(channel_pk: int, message: NewMessage, source: str, now: datetime) -> dict[str, Any]:
+def _message_values(channel_pk: int, message: NewMessage, source: Source, now: datetime) -> dict[str, Any]:
     return {
         "channel_pk": channel_pk,
         "ts": message.ts,
@@ -54,7 +54,7 @@ def message_id(session: Session, channel_pk: int, ts: str) -> int | None:
     return session.scalar(select(Message.id).where(Message.channel_pk == channel_pk, Message.ts == ts))
 
 
-def apply(session: Session, channel_pk: int, change: MessageChange, *, source: str, now: datetime) -> None:
+def apply(session: Session, channel_pk: int, change: MessageChange, *, source: Source, now: datetime) -> None:
     """One live change to the record: a new message, an edit or a delete."""
     match change:
         case MessageEdited(message):
@@ -65,7 +65,9 @@ def apply(session: Session, channel_pk: int, change: MessageChange, *, source: s
             store_message(session, channel_pk, change, source=source, now=now)
 
 
-def apply_edit(session: Session, channel_pk: int, edited: NewMessage, *, source: str, now: datetime) -> None:
+def apply_edit(
+    session: Session, channel_pk: int, edited: NewMessage, *, source: Source, now: datetime
+) -> None:
     """A message_changed: the new text goes on the stored message (the old one becomes a revision);
     an edit of a message never seen stores it; a deleted message stays deleted."""
     stored = _find(session, channel_pk, edited.ts)
@@ -76,7 +78,7 @@ def apply_edit(session: Session, channel_pk: int, edited: NewMessage, *, source:
 
 
 def store_message(
-    session: Session, channel_pk: int, message: NewMessage, *, source: str, now: datetime
+    session: Session, channel_pk: int, message: NewMessage, *, source: Source, now: datetime
 ) -> bool:
     """Insert the message unless (channel, ts) is already stored. True if it was new.
 
@@ -101,7 +103,7 @@ def store_message(
 
 
 def store_messages(
-    session: Session, channel_pk: int, messages: Iterable[NewMessage], *, source: str, now: datetime
+    session: Session, channel_pk: int, messages: Iterable[NewMessage], *, source: Source, now: datetime
 ) -> int:
     """Store a page of messages; returns how many were new."""
     return sum(store_message(session, channel_pk, m, source=source, now=now) for m in messages)
