@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.config import Settings
-from bot.domain.messages import NewMessage
+from bot.domain.channels import ChannelRef, WatchSource
+from bot.domain.messages import NewMessage, Source
 from bot.domain.timeline import ts_to_datetime
 from bot.runtime import Runtime
-from bot.services.channels import COMMAND, ChannelRef
-from bot.store import messages as store
+from bot.store import channels as channel_store
 from bot.store import migrate
 
 T = TypeVar("T")
@@ -50,11 +50,9 @@ def runtime(database_url: str) -> Runtime:
 def watched_channel(rt: Runtime, channel_id: str, name: str) -> ChannelRef:
     """Registered and watched, as after `/postmortem watch`: no Slack call is needed to know it."""
     with rt.transaction() as session:
-        channel = store.upsert_channel(session, TEAM, channel_id, name, rt.clock())
-        channel.watched = True
-        channel.watch_source = COMMAND
-        session.flush()
-        return ChannelRef.of(channel)
+        channel = channel_store.upsert(session, TEAM, channel_id, name, rt.clock())
+        channel_store.set_watched(session, channel.pk, True, WatchSource.COMMAND, rt.clock())
+        return channel_store.by_pk(session, channel.pk)
 
 
 MESSAGE_COLUMNS = (
@@ -70,7 +68,7 @@ def _sqlite_time(value: datetime | None) -> str | None:
 
 
 def message_rows(
-    channel_pk: int, messages: Iterable[NewMessage], *, source: str, now: datetime
+    channel_pk: int, messages: Iterable[NewMessage], *, source: Source, now: datetime
 ) -> list[tuple[Any, ...]]:
     """The `messages` rows the repository stores for these messages, as sqlite3 parameters for
     INSERT_MESSAGE (bench_ingest checks that they are the same rows, column for column)."""
@@ -91,7 +89,7 @@ def message_rows(
             _sqlite_time(m.edited_at),
             None,
             _sqlite_time(now),
-            source,
+            source.value,
         )
         for m in messages
     ]

@@ -32,7 +32,8 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bench._common import fresh_database, migrated_template, print_table, runtime, timed, watched_channel
-from bot.outbound.slack.web import HISTORY_PAGE_SIZE
+from bot.app import outbound_slack
+from bot.outbound.slack.reader import HISTORY_PAGE_SIZE
 from bot.services.backfill import BackfillResult, backfill
 from bot.store.models import Message
 from tests.slack_stub import SlackStub, conformance_problems
@@ -117,16 +118,17 @@ def run_case(template: Path, folder: Path, case: Case) -> Outcome:
         seed(stub, case)
         rt = runtime(fresh_database(template, folder, f"case-{CASES.index(case)}"))
         client = TimedWebClient(token=stub.bot_token, base_url=stub.url)
+        slack = outbound_slack(rt.settings, client)
         try:
             channel = watched_channel(rt, CHANNEL, "inc-backfill")
-            seconds, result = timed(lambda: backfill(rt, client, channel))
+            seconds, result = timed(lambda: backfill(rt, slack, channel))
             history_http = len(stub.calls_to("conversations.history"))
             replies_http = len(stub.calls_to("conversations.replies"))
             with rt.transaction() as session:
                 stored = session.scalar(
                     select(func.count()).select_from(Message).where(Message.channel_pk == channel.pk)
                 )
-            rerun = backfill(rt, client, channel)
+            rerun = backfill(rt, slack, channel)
         finally:
             rt.close()
         problems = conformance_problems(stub.calls)

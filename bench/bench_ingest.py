@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/bench_ingest.py [--events 5000] [--profile]
 
-The channel is registered and watched beforehand, so capturing needs no Slack call; the WebClient
-still points at a SlackStub and the run fails if anything reached it. Beside the bot's rate:
+Each event goes the way the `message` listener sends it: `payloads.message_change` reads it,
+`capture.capture_message` stores it ("capture_message_event" below is that pair). The channel is
+registered and watched beforehand, so capturing needs no Slack call; the Slack facade still points
+at a SlackStub and the run fails if anything reached it. Beside the bot's rate:
 - `sqlite3, commit per event`: the same rows, one INSERT and one COMMIT each (what one transaction
   per event costs at the least, with the bot's WAL / synchronous=NORMAL settings);
 - `sqlite3 executemany` (the ceiling): the same rows in one executemany and one COMMIT.
@@ -47,9 +49,13 @@ from bench._common import (
     timed,
     watched_channel,
 )
+from bot.app import outbound_slack
+from bot.domain.messages import Source
+from bot.inbound.slack.payloads import message_change
+from bot.outbound.slack import Slack
 from bot.outbound.slack.payloads import message_from_slack
 from bot.runtime import Runtime
-from bot.services.capture import LIVE, capture_message_event
+from bot.services.capture import capture_message
 from tests.slack_stub import SlackStub
 
 TARGET_EVENTS_PER_SECOND = 1_000
@@ -92,7 +98,7 @@ def message_events(channel_id: str, count: int) -> list[dict[str, Any]]:
 
 def ceiling_rows(channel_pk: int, events: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """The rows capture_message_event stores for these events, as plain sqlite3 parameters."""
-    return message_rows(channel_pk, [message_from_slack(e) for e in events], source=LIVE, now=NOW)
+    return message_rows(channel_pk, [message_from_slack(e) for e in events], source=Source.LIVE, now=NOW)
 
 
 def sqlite_commit_per_event(path: str, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -116,9 +122,15 @@ def sqlite_executemany(path: str, rows: Sequence[tuple[Any, ...]]) -> None:
         conn.close()
 
 
-def capture_all(rt: Runtime, client: WebClient, events: Sequence[Mapping[str, Any]]) -> None:
+def capture_message_event(rt: Runtime, slack: Slack, event: Mapping[str, Any]) -> None:
+    """What the `message` listener (bot/inbound/slack/events.py) does with an event."""
+    if (change := message_change(event)) is not None:
+        capture_message(rt, slack, TEAM, *change)
+
+
+def capture_all(rt: Runtime, slack: Slack, events: Sequence[Mapping[str, Any]]) -> None:
     for event in events:
-        capture_message_event(rt, client, TEAM, event)
+        capture_message_event(rt, slack, event)
 
 
 def stored_rows(path: str, channel_pk: int) -> list[tuple[Any, ...]]:
@@ -147,7 +159,7 @@ def run_round(count: int, profiler: cProfile.Profile | None) -> Round:
         url = fresh_database(migrated_template(folder), folder, "ingest")
         path = url.removeprefix("sqlite:///")
         rt = runtime(url)
-        client = WebClient(token=stub.bot_token, base_url=stub.url)
+        slack = outbound_slack(rt.settings, WebClient(token=stub.bot_token, base_url=stub.url))
         try:
             channels = {}
             for channel_id, name in (
@@ -160,11 +172,11 @@ def run_round(count: int, profiler: cProfile.Profile | None) -> Round:
                 channels[channel_id] = watched_channel(rt, channel_id, name)
 
             # SQLAlchemy compiles and caches each statement on first use: not what is measured.
-            capture_all(rt, client, message_events("C0WARM", WARM_UP_EVENTS))
+            capture_all(rt, slack, message_events("C0WARM", WARM_UP_EVENTS))
             events = message_events("C0BOT", count)
             if profiler:
                 profiler.enable()
-            bot_seconds, _ = timed(lambda: capture_all(rt, client, events))
+            bot_seconds, _ = timed(lambda: capture_all(rt, slack, events))
             if profiler:
                 profiler.disable()
         finally:

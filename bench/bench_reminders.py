@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench._common import fresh_database, migrated_template, print_table, sqlite_connect, timed
+from bot.app import outbound_slack
 from bot.config import Settings
-from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
 from bot.services import reminders
 from tests.slack_stub import SlackStub
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     stub.add_user(user, user.lower())
                 for channel in sorted(with_open):
                     stub.add_channel(channel, f"inc-{int(channel[1:])}", members=["UBOT"])
-                post_s, result = timed(lambda: reminders.sweep(rt, make_web_client(rt.settings)))
+                post_s, result = timed(lambda: reminders.sweep(rt, outbound_slack(rt.settings)))
                 calls = Counter(c.method for c in stub.calls)
                 posted_to = Counter(c.decoded.get("channel") for c in stub.calls_to("chat.postMessage"))
                 rows.append(
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     problems.append("some conversation got more than one message")
                 if result.failed:
                     problems.append(f"{len(result.failed)} posts failed")
-                again_s, again = timed(lambda: reminders.sweep(rt, make_web_client(rt.settings)))
+                again_s, again = timed(lambda: reminders.sweep(rt, outbound_slack(rt.settings)))
                 rows.append(["sweep again (all sent)", f"{again_s:.3f}", f"{again_s / base_s:.1f}x", ""])
                 if again.posted or len(stub.calls) != sum(calls.values()):
                     problems.append("a second sweep posted again")

@@ -6,7 +6,7 @@ The messages are stored through the repository (bot.store.messages) into a fresh
 file: about 10% marked by reactions (half of those stating a clock time), thread replies, bot
 alerts, pins, files, joins, deletes, mentions and links, from users in several time zones.
 Timed, median and best of --runs warm runs, and the first (cold) call:
-- `channel_timeline(rt, channel)` without a client: load from the database + build;
+- `channel_timeline(rt, channel)` without `slack`: load from the database + build;
 - the load alone (the same three queries), and `build_timeline` alone on the loaded messages;
 - baselines measured in the same run: sorting the same messages by ts in pure Python, and a bare
   sqlite3 SELECT of the same rows; the ratios are against them.
@@ -45,12 +45,14 @@ from bench._common import (
     timed,
     watched_channel,
 )
-from bot.domain.messages import NewMessage
+from bot.domain.channels import ChannelRef
+from bot.domain.messages import NewMessage, Source
 from bot.domain.timeline import CapturedMessage, Timeline, UserInfo, build_timeline
 from bot.runtime import Runtime
-from bot.services.channels import ChannelRef
 from bot.services.timelines import channel_timeline
+from bot.store import channels as channel_store
 from bot.store import messages as store
+from bot.store import users as user_store
 
 TARGET_SECONDS = 0.5
 BASE_TS = 1_742_036_400  # 2025-03-15 11:00 UTC; messages every 3.6 s, so 10,000 span 10 hours
@@ -147,9 +149,9 @@ def incident_messages(count: int, *, all_marked: bool = False) -> tuple[list[New
 def _store_users_and_channels(rt: Runtime) -> None:
     with rt.transaction() as session:
         for user_id, info in USERS.items():
-            store.upsert_user(session, TEAM, user_id, info, is_bot=False, now=rt.clock())
+            user_store.upsert(session, TEAM, user_id, info, is_bot=False, now=rt.clock())
         for channel_id, name in OTHER_CHANNELS.items():
-            store.upsert_channel(session, TEAM, channel_id, name, rt.clock())
+            channel_store.upsert(session, TEAM, channel_id, name, rt.clock())
 
 
 def seed_via_repository(rt: Runtime, channel: ChannelRef, messages: Sequence[NewMessage]) -> None:
@@ -157,7 +159,7 @@ def seed_via_repository(rt: Runtime, channel: ChannelRef, messages: Sequence[New
     for start in range(0, len(messages), PAGE):
         page = messages[start : start + PAGE]
         with rt.transaction() as session:
-            new = store.store_messages(session, channel.pk, page, source="backfill", now=rt.clock())
+            new = store.store_messages(session, channel.pk, page, source=Source.BACKFILL, now=rt.clock())
             assert new == len(page)
 
 
@@ -168,7 +170,7 @@ def seed_via_sqlite(path: str, channel: ChannelRef, messages: Sequence[NewMessag
     conn = sqlite_connect(path)
     try:
         conn.execute("BEGIN")
-        conn.executemany(INSERT_MESSAGE, message_rows(channel.pk, messages, source="backfill", now=NOW))
+        conn.executemany(INSERT_MESSAGE, message_rows(channel.pk, messages, source=Source.BACKFILL, now=NOW))
         ids = dict(conn.execute("SELECT ts, id FROM messages WHERE channel_pk = ?", (channel.pk,)))
         conn.executemany(
             "INSERT INTO reactions (message_id, name, user_id) VALUES (?, ?, ?)",
@@ -198,7 +200,7 @@ def load(rt: Runtime, channel: ChannelRef) -> Loaded:
     with rt.transaction() as session:
         messages = store.captured_messages(session, channel.pk)
     with rt.transaction() as session:
-        return messages, store.known_users(session, TEAM), store.channel_names(session, TEAM)
+        return messages, user_store.known(session, TEAM), channel_store.names(session, TEAM)
 
 
 def build(rt: Runtime, channel: ChannelRef, loaded: Loaded) -> Callable[[], Timeline]:

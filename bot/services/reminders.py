@@ -1,12 +1,11 @@
 """The weekly reminder sweep: decide every reminder, claim each, post it, mark it sent.
 
-Exactly once: every message is keyed (kind, target, ISO week of the scheduled run) in
-`reminder_sends`. A sweep claims the key before posting and marks it sent after; two processes on
-one database agree on one claimant, a sweep run again (or after a restart across the reminder
-time) finds the week's keys sent and posts nothing, and only the most recent run's week is ever
-considered, so a process that was down for weeks posts one reminder, not a burst. A Slack error
-releases the claim (sent_at stays empty) so the next sweep retries it; a process that dies
-mid-post holds its claim for LEASE, after which another sweep may retry.
+Exactly once: every message goes through services/once.send_once, keyed (kind, target, ISO week
+of the scheduled run). Two processes on one database agree on one claimant, a sweep run again (or
+after a restart across the reminder time) finds the week's keys done and posts nothing, and only
+the most recent run's week is ever considered, so a process that was down for weeks posts one
+reminder, not a burst. A Slack error releases the claim so the next sweep retries it; a process
+that dies mid-post holds its claim for its lease, after which another sweep may retry.
 
 Where: a channel with anything open gets one message. An archived channel's goes to
 POSTMORTEM_CHANNEL, or, without one, to each of its owners by direct message. Each owner with
