@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.inbound.slack import register
+from bot.inbound.slack.executor import ListenerPool
 from bot.outbound.slack import Slack
 from bot.outbound.slack.web import make_web_client
 from bot.runtime import Runtime
@@ -16,8 +17,13 @@ from bot.runtime import Runtime
 logger = logging.getLogger(__name__)
 
 
-def build_bolt_app(rt: Runtime, client: WebClient | None = None) -> App:
-    """The Bolt app with every listener registered. Calls auth.test once to verify the token."""
+def build_bolt_app(
+    rt: Runtime, client: WebClient | None = None, *, listeners: ListenerPool | None = None
+) -> App:
+    """The Bolt app with every listener registered. Calls auth.test once to verify the token.
+
+    Listeners run on `listeners` (a new pool when None); tests pass their own to wait until it is idle.
+    """
     settings = rt.settings
     settings.require_slack()
     client = client or make_web_client(settings)
@@ -27,6 +33,7 @@ def build_bolt_app(rt: Runtime, client: WebClient | None = None) -> App:
         # Socket Mode requests arrive over an authenticated websocket, unsigned.
         request_verification_enabled=not settings.socket_mode,
         logger=logging.getLogger("slack_bolt"),
+        listener_executor=listeners if listeners is not None else ListenerPool(),
     )
     register(app, rt, outbound_slack(settings, client))
     return app

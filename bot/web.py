@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import selectors
+import socket
 import threading
 from collections.abc import Iterable
 from socketserver import ThreadingMixIn
@@ -66,28 +68,57 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Server:
-    """A running HTTP server; `port` is the one actually bound (ask for 0 to get a free one)."""
+    """A running HTTP server; `port` is the one actually bound (ask for 0 to get a free one).
+
+    `shutdown()` is prompt: the serving loop waits on the listening socket and on a wake-up socket
+    that `shutdown()` writes to, instead of polling a flag (socketserver's `serve_forever` polls
+    every `poll_interval`, so its `shutdown()` waits up to that long).
+    """
 
     def __init__(self, app: WSGIApplication, host: str, port: int) -> None:
         self._httpd = make_server(host, port, app, _ThreadingWSGIServer, _QuietHandler)
+        self._httpd.timeout = 0  # handle_request() only after the selector saw a connection waiting
         self.host = host
         self.port = self._httpd.server_port
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()
+        self._wake_r, self._wake_w = socket.socketpair()
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def serve_forever(self) -> None:
-        self._httpd.serve_forever(poll_interval=0.2)
+        """Handle requests, each on its own thread, until `shutdown()` (or a signal handler raises)."""
+        self._stopped.clear()
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._httpd, selectors.EVENT_READ)
+                selector.register(self._wake_r, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    ready = selector.select()
+                    if self._stopping.is_set():
+                        break
+                    if any(key.fileobj is self._httpd for key, _ in ready):
+                        self._httpd.handle_request()
+                    self._httpd.service_actions()
+        finally:
+            self._stopped.set()
 
     def start_in_background(self) -> Server:
+        self._stopped.clear()  # so a shutdown() right after this waits for the loop to see it
         self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
         self._thread.start()
         return self
 
     def shutdown(self) -> None:
-        self._httpd.shutdown()
+        self._stopping.set()
+        self._wake_w.send(b"\0")
+        self._stopped.wait()
         self._httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._wake_r.close()
+        self._wake_w.close()

@@ -1,8 +1,10 @@
 """Fixtures every test may use: databases on SQLite and PostgreSQL, a frozen clock, a Runtime.
 
-Storage tests take `database_url` (or `rt`) and so run once per backend. PostgreSQL comes from
-POSTMORTEM_TEST_POSTGRES_URL (a maintenance database where tests may CREATE/DROP DATABASE); without
-it the PostgreSQL half skips locally, and fails in CI, where it must never skip.
+Storage tests take `database_url` (or `rt`, `bot`) and so run once per backend; a test that needs
+settings or a Runtime but no database takes `no_database_url` (or `bot_without_database`) and runs
+once. PostgreSQL comes from POSTMORTEM_TEST_POSTGRES_URL (a maintenance database where tests may
+CREATE/DROP DATABASE); without it the PostgreSQL half skips locally, and fails in CI, where it must
+never skip.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +23,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.app import build_bolt_app
+from bot.clock import Clock
 from bot.config import Settings, normalise_database_url
+from bot.inbound.slack.executor import ListenerPool
 from bot.runtime import Runtime
 from bot.store import migrate
 from bot.web import EVENTS_PATH, Server, make_wsgi_app
@@ -133,6 +138,14 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def no_database_url(tmp_path: Path) -> str:
+    """For a test that needs settings or a Runtime but touches no database, and so runs once, not
+    once per backend: nothing is at this URL and SQLite cannot create it (its folder does not exist),
+    so a test that does touch it fails."""
+    return f"sqlite:///{tmp_path / 'no-such-folder' / 'no.db'}"
+
+
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings.from_env({"DATABASE_URL": database_url})
 
@@ -162,6 +175,9 @@ def slack_stub() -> Iterator[SlackStub]:
     )
 
 
+IDLE_TIMEOUT = 10.0  # seconds; only ever reached when a listener hangs (or the box is swamped)
+
+
 @dataclass
 class BotUnderTest:
     """The app as Slack sees it: `slack` sends signed requests, `stub` shows what the app sent back."""
@@ -170,6 +186,18 @@ class BotUnderTest:
     slack: SlackSender
     stub: SlackStub
     rt: Runtime
+    listeners: ListenerPool
+
+    def idle(self) -> None:
+        """Wait until every listener started by a request already answered has finished.
+
+        The check before asserting that something did NOT happen: once a request's HTTP response is
+        back, Bolt has handed its listener to this pool (see bot/inbound/slack/executor.py), so
+        when the pool is idle, whatever that request was going to do is done. Fails the test when
+        the listeners are still busy after IDLE_TIMEOUT seconds.
+        """
+        if not self.listeners.wait_idle(IDLE_TIMEOUT):
+            pytest.fail(f"the bot's listeners were still busy after {IDLE_TIMEOUT:g}s")
 
 
 def bot_env(database_url: str, stub: SlackStub, **extra: str) -> dict[str, str]:
@@ -182,14 +210,39 @@ def bot_env(database_url: str, stub: SlackStub, **extra: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def bot(database_url: str, slack_stub: SlackStub, clock: FrozenClock) -> Iterator[BotUnderTest]:
-    settings = Settings.from_env(bot_env(database_url, slack_stub))
+@contextmanager
+def serving_bot(settings: Settings, stub: SlackStub, clock: Clock) -> Iterator[BotUnderTest]:
+    """The Bolt app behind a real HTTP server on a free port (one replica of the bot).
+
+    On the way out the server stops, then the listeners it started are waited for, so no listener
+    outlives its test (and its database); a listener still busy after IDLE_TIMEOUT fails the test.
+    """
     runtime = Runtime.create(settings, clock=clock)
-    server = Server(make_wsgi_app(build_bolt_app(runtime), runtime), "127.0.0.1", 0).start_in_background()
+    listeners = ListenerPool()
+    app = make_wsgi_app(build_bolt_app(runtime, listeners=listeners), runtime)
+    server = Server(app, "127.0.0.1", 0).start_in_background()
     try:
-        sender = SlackSender(server.url + EVENTS_PATH, response_url=slack_stub.response_url)
-        yield BotUnderTest(url=server.url, slack=sender, stub=slack_stub, rt=runtime)
+        sender = SlackSender(server.url + EVENTS_PATH, response_url=stub.response_url)
+        yield BotUnderTest(url=server.url, slack=sender, stub=stub, rt=runtime, listeners=listeners)
     finally:
         server.shutdown()
+        idle = listeners.wait_idle(IDLE_TIMEOUT)
+        listeners.shutdown(wait=idle, cancel_futures=True)
         runtime.close()
+    if not idle:
+        pytest.fail(f"a listener was still busy {IDLE_TIMEOUT:g}s after the test ended")
+
+
+@pytest.fixture
+def bot(database_url: str, slack_stub: SlackStub, clock: FrozenClock) -> Iterator[BotUnderTest]:
+    with serving_bot(Settings.from_env(bot_env(database_url, slack_stub)), slack_stub, clock) as running:
+        yield running
+
+
+@pytest.fixture
+def bot_without_database(
+    no_database_url: str, slack_stub: SlackStub, clock: FrozenClock
+) -> Iterator[BotUnderTest]:
+    """The bot, for what it must answer without a database (signatures, paths): runs once."""
+    with serving_bot(Settings.from_env(bot_env(no_database_url, slack_stub)), slack_stub, clock) as running:
+        yield running

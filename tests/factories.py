@@ -1,23 +1,91 @@
-"""The one set of factories tests use to put things in the record and to wire a runtime to Slack.
+"""The one set of factories tests use: plain domain values, things put in the record, a runtime wired
+to Slack.
 
-Each writes through the repositories (bot/store), as the bot itself does, and returns plain data.
+Values are built directly; records are written through the repositories (bot/store), as the bot
+itself does, and come back as plain data.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
 
 from bot.app import outbound_slack
 from bot.config import Settings
 from bot.domain import action_items as ai
 from bot.domain.channels import ChannelRef, WatchSource
+from bot.domain.timeline import Entry, Mark
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.store import action_items as item_store
 from bot.store import channels as channel_store
+from bot.store.db import Base
 from tests.conftest import FrozenClock, bot_env
 from tests.harness import TEAM_ID
 from tests.slack_stub import SlackStub
+
+# --- plain values ------------------------------------------------------------------------------------
+
+
+def at(hh: int, mm: int, ss: int = 0, micro: int = 0, *, day: int = 15) -> datetime:
+    """An instant of the incident the timeline tests share, in UTC: 2025-03-15 (or `day`) at hh:mm:ss."""
+    return datetime(2025, 3, day, hh, mm, ss, micro, tzinfo=UTC)
+
+
+def entry(
+    when: datetime,
+    text: str,
+    *marks: Mark,
+    user: str = "Ana",
+    posted: datetime | None = None,
+    thread_ts: str | None = None,
+    ts: str | None = None,
+) -> Entry:
+    """A timeline entry at `when`; with `posted`, a time stated in a message posted then."""
+    posted_at = posted or when
+    return Entry(
+        at=when,
+        posted_at=posted_at,
+        ts=ts or f"{int(posted_at.timestamp())}.000100",
+        thread_ts=thread_ts,
+        user=user,
+        text=text,
+        marks=marks,
+        stated=posted is not None,
+    )
+
+
+def action_item(
+    id: int = 1,
+    *,
+    channel: str = "C1",
+    owner: str = "U1",
+    priority: ai.Priority = ai.Priority.P2,
+    due_on: date = date(2026, 11, 25),  # a Wednesday
+    status: ai.ItemStatus = ai.ItemStatus.OPEN,
+    done_on: date | None = None,
+    redates: int = 0,
+    seen: int = 0,
+    text: str = "Add alert",
+) -> ai.Item:
+    """An action item as the domain sees it (nothing stored), created 2026-11-01."""
+    return ai.Item(
+        id=id,
+        channel=channel,
+        text=text,
+        owner_id=owner,
+        priority=priority,
+        due_on=due_on,
+        status=status,
+        created_on=date(2026, 11, 1),
+        done_on=done_on,
+        redates=redates,
+        reminders_seen=seen,
+    )
+
+
+# --- the record --------------------------------------------------------------------------------------
 
 
 def make_channel(
@@ -67,6 +135,15 @@ def make_item(
                 session, item_id, status, done_on=done_on, wont_do_reason=None, now=rt.clock()
             )
     return item_id
+
+
+def count_rows(rt: Runtime, model: type[Base]) -> int:
+    """How many rows `model`'s table holds."""
+    with rt.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --- a runtime wired to the Slack stand-in -----------------------------------------------------------
 
 
 def runtime_for(database_url: str, stub: SlackStub, clock: FrozenClock, **env: str) -> Runtime:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from bot.domain.action_items import (
     DEFAULT_PRIORITY,
     TOO_MANY_OPEN,
-    Item,
     ItemStatus,
     ParsedItem,
     Priority,
@@ -27,6 +26,7 @@ from bot.domain.action_items import (
     vague_nudge,
 )
 from bot.domain.errors import UserError
+from tests.factories import action_item
 
 WED = date(2026, 11, 25)  # a Wednesday
 THU = date(2026, 11, 26)
@@ -266,28 +266,6 @@ def test_redate_refusals(current: date, new: date, reason: str, message: str) ->
 # ------------------------------------------------------------------------------ overdue maths
 
 
-def item(
-    id: int = 1,
-    *,
-    priority: Priority = Priority.P2,
-    due_on: date = WED,
-    status: ItemStatus = ItemStatus.OPEN,
-) -> Item:
-    return Item(
-        id=id,
-        channel="C1",
-        text="Add alert",
-        owner_id="U1",
-        priority=priority,
-        due_on=due_on,
-        status=status,
-        created_on=date(2026, 11, 1),
-        done_on=None,
-        redates=0,
-        reminders_seen=0,
-    )
-
-
 @pytest.mark.parametrize(
     ("due_on", "status", "overdue", "days"),
     [
@@ -300,24 +278,24 @@ def item(
     ],
 )
 def test_overdue(due_on: date, status: ItemStatus, overdue: bool, days: int) -> None:
-    it = item(due_on=due_on, status=status)
+    it = action_item(due_on=due_on, status=status)
     assert is_overdue(it, WED) is overdue
     assert days_overdue(it, WED) == days
 
 
 def test_priority_then_due_then_id() -> None:
     items = [
-        item(5, priority=Priority.P2, due_on=THU),
-        item(4, priority=Priority.P0, due_on=SUN),
-        item(3, priority=Priority.P0, due_on=FRI),
-        item(2, priority=Priority.P2, due_on=THU),
-        item(1, priority=Priority.P3, due_on=WED),
+        action_item(5, priority=Priority.P2, due_on=THU),
+        action_item(4, priority=Priority.P0, due_on=SUN),
+        action_item(3, priority=Priority.P0, due_on=FRI),
+        action_item(2, priority=Priority.P2, due_on=THU),
+        action_item(1, priority=Priority.P3, due_on=WED),
     ]
     assert [i.id for i in sorted(items, key=priority_sort_key)] == [3, 4, 2, 5, 1]
 
 
 def test_item_is_frozen() -> None:
-    it = item()
+    it = action_item()
     assert replace(it, status=D).status == D
     with pytest.raises(AttributeError):
         it.status = D  # type: ignore[misc]

@@ -48,24 +48,8 @@ from bot.domain.postmortem_status import (
     phase_warnings,
     window,
 )
-from bot.domain.timeline import PHASES, Entry, Mark, Timeline, parse_emoji_marks
-
-
-def at(hh: int, mm: int, ss: int = 0, day: int = 15) -> datetime:
-    return datetime(2025, 3, day, hh, mm, ss, tzinfo=UTC)
-
-
-def entry(when: datetime, text: str, *marks: Mark, user: str = "Ana") -> Entry:
-    return Entry(
-        at=when,
-        posted_at=when,
-        ts=f"{int(when.timestamp())}.000100",
-        thread_ts=None,
-        user=user,
-        text=text,
-        marks=marks,
-        stated=False,
-    )
+from bot.domain.timeline import PHASES, Mark, Timeline, parse_emoji_marks
+from tests.factories import at, entry
 
 
 def timeline(**phases: datetime | None) -> Timeline:
@@ -101,7 +85,6 @@ FILLED = dataclasses.replace(
     lessons=("Staging is part of the deploy, not an option.",),
     factors=(Factor(FactorCategory.ALERTING, "Alert routed to a muted channel."),),
 )
-
 
 # --- parsing ---------------------------------------------------------------------------------------
 

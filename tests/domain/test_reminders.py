@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.action_items import Item, ItemStatus, Priority, priority_sort_key
+from bot.domain.action_items import ItemStatus, Priority, priority_sort_key
 from bot.domain.reminders import (
     DEFAULT_SCHEDULE,
     ChannelReminder,
@@ -26,6 +26,7 @@ from bot.domain.reminders import (
     render_owner_digest,
     week_key,
 )
+from tests.factories import action_item
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -228,37 +229,11 @@ def test_runs_bracket_now(now: datetime, tz: ZoneInfo, schedule: Schedule) -> No
 TODAY = date(2026, 11, 25)  # a Wednesday
 
 
-def item(
-    id: int,
-    *,
-    channel: str = "C1",
-    owner: str = "U1",
-    priority: Priority = Priority.P2,
-    due_on: date = TODAY,
-    status: ItemStatus = ItemStatus.OPEN,
-    done_on: date | None = None,
-    redates: int = 0,
-    seen: int = 0,
-    text: str = "Add alert",
-) -> Item:
-    return Item(
-        id=id,
-        channel=channel,
-        text=text,
-        owner_id=owner,
-        priority=priority,
-        due_on=due_on,
-        status=status,
-        created_on=date(2026, 11, 1),
-        done_on=done_on,
-        redates=redates,
-        reminders_seen=seen,
-    )
-
-
 CHANNEL_ITEMS = [
-    item(1, priority=Priority.P2, due_on=date(2026, 11, 20), seen=3, text="Write the failover runbook"),
-    item(
+    action_item(
+        1, priority=Priority.P2, due_on=date(2026, 11, 20), seen=3, text="Write the failover runbook"
+    ),
+    action_item(
         2,
         owner="U2",
         priority=Priority.P0,
@@ -266,16 +241,16 @@ CHANNEL_ITEMS = [
         status=ItemStatus.IN_PROGRESS,
         text="Alert when p99 > 800ms & page <on-call>",
     ),
-    item(
+    action_item(
         3, priority=Priority.P0, due_on=date(2026, 11, 24), redates=2, seen=1, text="Validate pool_size > 0"
     ),
-    item(
+    action_item(
         4, owner="U2", priority=Priority.P1, due_on=TODAY, seen=2, text="Require review for\nconfig changes"
     ),
-    item(5, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 10)),
-    item(6, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 12)),
-    item(7, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 2)),
-    item(8, status=ItemStatus.WONT_DO, due_on=date(2026, 11, 10)),
+    action_item(5, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 10)),
+    action_item(6, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 12)),
+    action_item(7, status=ItemStatus.DONE, due_on=date(2026, 11, 10), done_on=date(2026, 11, 2)),
+    action_item(8, status=ItemStatus.WONT_DO, due_on=date(2026, 11, 10)),
 ]
 
 
@@ -295,7 +270,7 @@ def test_nothing_open_means_no_reminder() -> None:
 
 def test_items_of_another_channel_are_a_mistake() -> None:
     with pytest.raises(ValueError, match="C2"):
-        plan_channel_reminder("C1", [item(1), item(2, channel="C2")], TODAY)
+        plan_channel_reminder("C1", [action_item(1), action_item(2, channel="C2")], TODAY)
 
 
 GOLDEN_CHANNEL = "\n".join(
@@ -322,7 +297,7 @@ def test_render_channel_reminder() -> None:
 
 
 def test_render_a_single_item_and_an_owner_that_is_not_a_slack_id() -> None:
-    plan = plan_channel_reminder("C1", [item(1, owner="alex.k", redates=1)], TODAY)
+    plan = plan_channel_reminder("C1", [action_item(1, owner="alex.k", redates=1)], TODAY)
     assert plan is not None
     assert render_channel_reminder(plan, {"alex.k": "Alex K"}) == (
         "*Weekly reminder: 1 open action item*\n"
@@ -332,16 +307,16 @@ def test_render_a_single_item_and_an_owner_that_is_not_a_slack_id() -> None:
 
 
 def test_a_done_item_without_a_date_counts_on_time() -> None:
-    plan = plan_channel_reminder("C1", [item(1), item(2, status=ItemStatus.DONE)], TODAY)
+    plan = plan_channel_reminder("C1", [action_item(1), action_item(2, status=ItemStatus.DONE)], TODAY)
     assert plan is not None and plan.figures == Figures(done_on_time=1, done_late=0, open=1)
 
 
 def test_plan_channel_reminders_groups_by_channel() -> None:
     items = [
         *CHANNEL_ITEMS,
-        item(20, channel="C2", status=ItemStatus.DONE, done_on=TODAY),
-        item(30, channel="C0", priority=Priority.P3),
-        item(31, channel="C0", priority=Priority.P0),
+        action_item(20, channel="C2", status=ItemStatus.DONE, done_on=TODAY),
+        action_item(30, channel="C0", priority=Priority.P3),
+        action_item(31, channel="C0", priority=Priority.P0),
     ]
     plans = plan_channel_reminders(items, TODAY)
     assert list(plans) == ["C0", "C1"]  # C2 has nothing open
@@ -352,9 +327,9 @@ def test_plan_channel_reminders_groups_by_channel() -> None:
 def test_owner_digests() -> None:
     items = [
         *CHANNEL_ITEMS,
-        item(10, channel="C9", owner="U1", priority=Priority.P1, due_on=date(2026, 11, 1)),
-        item(11, channel="C9", owner="U3", due_on=date(2026, 11, 1), status=ItemStatus.DONE),
-        item(12, channel="C9", owner="U2", due_on=date(2026, 11, 26)),
+        action_item(10, channel="C9", owner="U1", priority=Priority.P1, due_on=date(2026, 11, 1)),
+        action_item(11, channel="C9", owner="U3", due_on=date(2026, 11, 1), status=ItemStatus.DONE),
+        action_item(12, channel="C9", owner="U2", due_on=date(2026, 11, 26)),
     ]
     digests = plan_owner_digests(items, TODAY)
     assert list(digests) == ["U1"]  # U2's items are not overdue; U3's overdue item is done
@@ -370,7 +345,7 @@ Done? `/postmortem done <id>`. Needs a new date? `/postmortem redate <id> <due> 
 
 
 def test_render_owner_digest() -> None:
-    items = [*CHANNEL_ITEMS, item(10, channel="C9", priority=Priority.P1, due_on=date(2026, 11, 1))]
+    items = [*CHANNEL_ITEMS, action_item(10, channel="C9", priority=Priority.P1, due_on=date(2026, 11, 1))]
     assert render_owner_digest(plan_owner_digests(items, TODAY)["U1"], TODAY) == GOLDEN_DIGEST
 
 
@@ -383,7 +358,7 @@ def test_a_hundred_thousand_items_in_five_thousand_channels() -> None:
     statuses = list(ItemStatus)
     priorities = list(Priority)
     items = [
-        item(
+        action_item(
             n,
             channel=f"C{n % 5000:05d}",
             owner=f"U{n % 700:04d}",

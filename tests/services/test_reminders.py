@@ -14,13 +14,7 @@ from bot.cli import main
 from bot.domain import action_items as ai
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
-from bot.scheduling import (
-    REMINDERS_CATCH_UP_JOB,
-    REMINDERS_JOB,
-    REMINDERS_RETRY_JOB,
-    build_scheduler,
-    reminder_trigger,
-)
+from bot.scheduling import reminder_trigger
 from bot.services import reminders
 from bot.store.models import ActionItem, Channel, Claim
 from tests.conftest import FrozenClock
@@ -304,11 +298,3 @@ def test_the_reminder_time_follows_daylight_saving_in_the_reminder_zone(
         assert fire is not None and fire.astimezone(UTC) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     finally:
         berlin.close()
-
-
-def test_the_scheduler_has_the_weekly_job_its_catch_up_and_the_retry(
-    world: tuple[Runtime, Slack],
-) -> None:
-    rt, slack = world
-    ids = {job.id for job in build_scheduler(rt, slack).get_jobs()}
-    assert {REMINDERS_JOB, REMINDERS_CATCH_UP_JOB, REMINDERS_RETRY_JOB} <= ids

@@ -10,6 +10,7 @@ views                the Edit-a-section modal
 home                 the App Home tab
 answers              where an answer (or a UserError) goes; the error handler
 payloads             what an event means, read from Slack's JSON
+executor             the pool listeners run on (Bolt's, plus knowing when it is idle)
 """
 
 from __future__ import annotations

@@ -6,11 +6,21 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.store.models import ActionItem, ActionItemRedate
 from tests.conftest import BotUnderTest
-from tests.slack.test_postmortem_e2e import ALICE, BOB, CHANNEL, NAME, _ask, _parent, _seed_incident, _started
+from tests.factories import count_rows
+from tests.inbound.payments_outage import (
+    ALICE,
+    BOB,
+    CHANNEL,
+    NAME,
+    ask,
+    parent_message,
+    start_postmortem,
+    submit_view,
+    watch_incident,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,15 +30,8 @@ GOOD = f"action <@{BOB}> 2025-03-20 P1 Add a p99 latency alert on checkout at 80
 
 
 def _watched(bot: BotUnderTest) -> None:
-    _seed_incident(bot)
     bot.stub.add_user(CAROL, "carol", display_name="Carol", tz="UTC")
-    assert bot.slack.command("watch", channel=CHANNEL, channel_name=NAME, user=ALICE).status == 200
-    bot.stub.wait_for_response(lambda r: "Recording" in r.get("text", ""))
-
-
-def _count(bot: BotUnderTest, model: type[Any] = ActionItem) -> int:
-    with bot.rt.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+    watch_incident(bot)
 
 
 def _item(bot: BotUnderTest, item_id: int) -> ActionItem:
@@ -57,22 +60,12 @@ def _click(bot: BotUnderTest, action_id: str, value: str, user: str, *, home: bo
     assert bot.slack.interaction(payload).status == 200
 
 
-def _submit(bot: BotUnderTest, view: dict[str, Any], values: dict[str, Any], user: str = ALICE) -> Any:
-    state = {block: {block: value} for block, value in values.items()}
-    submission = {
-        "type": "view_submission",
-        "user": {"id": user},
-        "view": {**view, "id": "V1", "state": {"values": state}},
-    }
-    return bot.slack.interaction(submission)
-
-
 def test_an_item_needs_one_owner_and_a_date_and_echoes_the_date(bot: BotUnderTest) -> None:
     _watched(bot)
-    answer = _ask(bot, GOOD, "Added `#1` *P1*")
+    answer = ask(bot, GOOD, "Added `#1` *P1*")
     assert "Thu 2025-03-20 (in 5 days)" in answer["text"]
     assert f"<@{BOB}>" in answer["text"]
-    answer = _ask(
+    answer = ask(
         bot, f"action <@{BOB}> next friday Write the schema-migration runbook step for rollbacks", "*P2*"
     )
     assert "Fri 2025-03-21" in answer["text"]  # next week's Friday, said on a Saturday
@@ -99,9 +92,9 @@ def test_bad_input_gets_a_friendly_ephemeral_answer_and_stores_nothing(
     bot: BotUnderTest, text: str, expected: str
 ) -> None:
     _watched(bot)
-    answer = _ask(bot, text, expected)
+    answer = ask(bot, text, expected)
     assert answer["response_type"] == "ephemeral"
-    assert _count(bot) == 0
+    assert count_rows(bot.rt, ActionItem) == 0
 
 
 def test_action_outside_an_incident_channel_is_refused(bot: BotUnderTest) -> None:
@@ -110,52 +103,51 @@ def test_action_outside_an_incident_channel_is_refused(bot: BotUnderTest) -> Non
     before = len(bot.stub.responses)
     assert bot.slack.command(GOOD, channel="C0GENERAL", channel_name="general").status == 200
     assert "not an incident channel" in bot.stub.wait_for_response(after=before)["text"]
-    assert _count(bot) == 0
+    bot.idle()
+    assert count_rows(bot.rt, ActionItem) == 0
 
 
 def test_vague_items_are_saved_with_a_nudge_and_many_open_get_a_reminder(bot: BotUnderTest) -> None:
     _watched(bot)
-    answer = _ask(bot, f"action <@{BOB}> eow improve monitoring", "Added `#1`")
+    answer = ask(bot, f"action <@{BOB}> eow improve monitoring", "Added `#1`")
     assert "hard to call done" in answer["text"]
-    assert _count(bot) == 1
+    assert count_rows(bot.rt, ActionItem) == 1
     for n in range(2, 6):
-        answer = _ask(
-            bot, f"action <@{BOB}> in 2 weeks Add alert number {n} on the checkout queue", f"`#{n}`"
-        )
+        answer = ask(bot, f"action <@{BOB}> in 2 weeks Add alert number {n} on the checkout queue", f"`#{n}`")
         assert "Three completed items" not in answer["text"]
-    answer = _ask(bot, f"action <@{BOB}> in 2 weeks Add the sixth alert on the ledger lag", "`#6`")
+    answer = ask(bot, f"action <@{BOB}> in 2 weeks Add the sixth alert on the ledger lag", "`#6`")
     assert "Three completed items beat fifteen open ones" in answer["text"]
 
 
 def test_statuses_permissions_and_redates(bot: BotUnderTest) -> None:
-    _started(bot)  # Alice leads the postmortem
+    start_postmortem(bot)  # Alice leads the postmortem
     bot.stub.add_user(CAROL, "carol", display_name="Carol", tz="UTC")
-    _ask(bot, GOOD, "Added `#1`")
-    refused = _ask(bot, "done 1", "Only the owner", user=CAROL)
+    ask(bot, GOOD, "Added `#1`")
+    refused = ask(bot, "done 1", "Only the owner", user=CAROL)
     assert f"<@{BOB}>" in refused["text"] and f"<@{ALICE}>" in refused["text"]
     assert _item(bot, 1).status == "open"
 
-    _ask(bot, "status", "*Open action items (1):*")
-    _ask(bot, "start-work 1", "is now in progress", user=BOB)
-    _ask(bot, "redate 1 2025-03-28 waiting on the metrics pipeline", "re-dated once", user=BOB)
-    _ask(bot, "redate 1 Mar 31 the pipeline slipped again", "re-dated 2 times", user=ALICE)  # the lead may
-    _ask(bot, "redate 1 2025-04-02", "Say why the date moves", user=BOB)
-    _ask(bot, "redate 1 2025-03-01 too late", "in the past", user=BOB)
-    assert _count(bot, ActionItemRedate) == 2
+    ask(bot, "status", "*Open action items (1):*")
+    ask(bot, "start-work 1", "is now in progress", user=BOB)
+    ask(bot, "redate 1 2025-03-28 waiting on the metrics pipeline", "re-dated once", user=BOB)
+    ask(bot, "redate 1 Mar 31 the pipeline slipped again", "re-dated 2 times", user=ALICE)  # the lead may
+    ask(bot, "redate 1 2025-04-02", "Say why the date moves", user=BOB)
+    ask(bot, "redate 1 2025-03-01 too late", "in the past", user=BOB)
+    assert count_rows(bot.rt, ActionItemRedate) == 2
     assert str(_item(bot, 1).due_on) == "2025-03-31"
 
-    _ask(bot, "wontdo 1", "Say why this item won't be done", user=BOB)
-    _ask(bot, "done 1", "is now done", user=BOB)
+    ask(bot, "wontdo 1", "Say why this item won't be done", user=BOB)
+    ask(bot, "done 1", "is now done", user=BOB)
     assert str(_item(bot, 1).done_on) == "2025-03-15"
-    _ask(bot, "done 1", "already done", user=BOB)
-    _ask(bot, "reopen 1", "is now open", user=BOB)
-    _ask(bot, "wontdo 1 replaced by the SLO alerting project", "is now won't do", user=ALICE)
+    ask(bot, "done 1", "already done", user=BOB)
+    ask(bot, "reopen 1", "is now open", user=BOB)
+    ask(bot, "wontdo 1 replaced by the SLO alerting project", "is now won't do", user=ALICE)
     assert _item(bot, 1).wont_do_reason == "replaced by the SLO alerting project"
 
 
 def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest) -> None:
-    _started(bot)
-    _ask(bot, GOOD, "Added `#1`")
+    start_postmortem(bot)
+    ask(bot, GOOD, "Added `#1`")
     before = len(bot.stub.responses)
     assert bot.slack.command("actions", channel=CHANNEL, channel_name=NAME, user=BOB).status == 200
     listing = bot.stub.wait_for_response(after=before)
@@ -174,11 +166,11 @@ def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest)
 
     _click(bot, "action_item.redate", "1", BOB)
     view = bot.stub.wait_for("views.open", lambda c: "redate" in json.dumps(c.decoded)).decoded["view"]
-    no_reason = _submit(
+    no_reason = submit_view(
         bot, view, {"item_due": {"type": "datepicker", "selected_date": "2025-04-01"}}, user=BOB
     )
     assert list(no_reason.json()["errors"]) == ["item_reason"]  # "why" goes under the reason
-    same_day = _submit(
+    same_day = submit_view(
         bot,
         view,
         {
@@ -188,7 +180,7 @@ def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest)
         user=BOB,
     )
     assert list(same_day.json()["errors"]) == ["item_due"]  # already due then: under the date
-    ok = _submit(
+    ok = submit_view(
         bot,
         view,
         {
@@ -199,28 +191,29 @@ def test_the_listing_has_buttons_that_do_what_the_commands_do(bot: BotUnderTest)
     )
     assert ok.status == 200 and not ok.body
     bot.stub.wait_for("chat.postEphemeral", lambda c: "re-dated once" in json.dumps(c.decoded))
-    assert _count(bot, ActionItemRedate) == 1
+    assert count_rows(bot.rt, ActionItemRedate) == 1
 
     _click(bot, "action_item.wontdo", "1", ALICE)
     view = bot.stub.wait_for("views.open", lambda c: "wontdo" in json.dumps(c.decoded)).decoded["view"]
-    blank = _submit(bot, view, {"item_reason": {"type": "plain_text_input", "value": " "}}).json()
+    blank = submit_view(bot, view, {"item_reason": {"type": "plain_text_input", "value": " "}}).json()
     assert list(blank["errors"]) == ["item_reason"]
     assert (
-        _submit(bot, view, {"item_reason": {"type": "plain_text_input", "value": "superseded"}}).status == 200
+        submit_view(bot, view, {"item_reason": {"type": "plain_text_input", "value": "superseded"}}).status
+        == 200
     )
     bot.stub.wait_for("chat.postEphemeral", lambda c: "won't do" in json.dumps(c.decoded))
     assert _item(bot, 1).status == "wont_do"
 
 
 def test_the_add_button_opens_a_modal_with_a_user_and_date_picker(bot: BotUnderTest) -> None:
-    _started(bot)
-    parent = _parent(bot)
+    start_postmortem(bot)
+    parent = parent_message(bot)
     assert "action_item.add" in json.dumps(parent["blocks"])
     _click(bot, "action_item.add", "", ALICE)
     view = bot.stub.wait_for("views.open", lambda c: "add_view" in json.dumps(c.decoded)).decoded["view"]
     shown = json.dumps(view)
     assert "users_select" in shown and "datepicker" in shown and "P3" in shown
-    past = _submit(
+    past = submit_view(
         bot,
         view,
         {
@@ -232,8 +225,9 @@ def test_the_add_button_opens_a_modal_with_a_user_and_date_picker(bot: BotUnderT
     )
     assert list(past.json()["errors"]) == ["item_due"]  # shown under the date picker
     assert "in the past" in past.json()["errors"]["item_due"]
-    assert _count(bot) == 0
-    ok = _submit(
+    bot.idle()
+    assert count_rows(bot.rt, ActionItem) == 0
+    ok = submit_view(
         bot,
         view,
         {
@@ -260,7 +254,7 @@ def test_the_add_button_opens_a_modal_with_a_user_and_date_picker(bot: BotUnderT
 def test_the_add_modal_marks_the_input_an_error_is_about(
     bot: BotUnderTest, leave_out: str, marked: str, says: str
 ) -> None:
-    _started(bot)
+    start_postmortem(bot)
     _click(bot, "action_item.add", "", ALICE)
     view = bot.stub.wait_for("views.open", lambda c: "add_view" in json.dumps(c.decoded)).decoded["view"]
     values = {
@@ -269,18 +263,19 @@ def test_the_add_modal_marks_the_input_an_error_is_about(
         "item_due": {"type": "datepicker", "selected_date": "2025-03-21"},
     }
     del values[leave_out]
-    errors = _submit(bot, view, values).json()["errors"]
+    errors = submit_view(bot, view, values).json()["errors"]
     assert list(errors) == [marked]
     assert says in errors[marked]
-    assert _count(bot) == 0
+    bot.idle()
+    assert count_rows(bot.rt, ActionItem) == 0
 
 
 def test_the_document_carries_the_items_as_a_table(bot: BotUnderTest) -> None:
-    _started(bot)
-    _ask(bot, GOOD, "Added `#1`")
-    _ask(bot, f"action <@{ALICE}> 2025-03-18 P0 Block migrations that skip staging in CI", "Added `#2`")
-    _ask(bot, "done 2", "done")
-    _ask(bot, "export", "Uploaded")
+    start_postmortem(bot)
+    ask(bot, GOOD, "Added `#1`")
+    ask(bot, f"action <@{ALICE}> 2025-03-18 P0 Block migrations that skip staging in CI", "Added `#2`")
+    ask(bot, "done 2", "done")
+    ask(bot, "export", "Uploaded")
     markdown = (bot.stub.uploads[-1].content or b"").decode()
     assert "| # | Action | Owner | Priority | Due | Status |" in markdown
     assert "| 1 | Add a p99 latency alert on checkout at 800 ms | Bob | P1 | 2025-03-20 | Open |" in markdown
@@ -289,9 +284,9 @@ def test_the_document_carries_the_items_as_a_table(bot: BotUnderTest) -> None:
 
 def test_app_home_lists_your_items_overdue_first_with_done_buttons(bot: BotUnderTest) -> None:
     _watched(bot)
-    _ask(bot, f"action <@{BOB}> 2025-03-25 P3 Document the pool size limits", "Added `#1`")
-    _ask(bot, f"action <@{BOB}> 2025-03-16 P2 Add config schema validation in CI", "Added `#2`")
-    _ask(bot, f"action <@{ALICE}> 2025-03-16 P0 Not Bob's item at all", "Added `#3`")
+    ask(bot, f"action <@{BOB}> 2025-03-25 P3 Document the pool size limits", "Added `#1`")
+    ask(bot, f"action <@{BOB}> 2025-03-16 P2 Add config schema validation in CI", "Added `#2`")
+    ask(bot, f"action <@{ALICE}> 2025-03-16 P0 Not Bob's item at all", "Added `#3`")
     bot.rt.clock.advance(days=3)  # type: ignore[attr-defined]  # now #2 is 2 days overdue
     assert bot.slack.event({"type": "app_home_opened", "user": BOB, "tab": "home"}).status == 200
     home = bot.stub.wait_for("views.publish").decoded["view"]

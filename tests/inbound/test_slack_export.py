@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from bot.domain.timeline import Mark, UserInfo, build_timeline
 from bot.domain.timeline_render import render_text, timeline_json
 from bot.inbound.slack_export import ExportError, read_export
+from tests.factories import at
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "slack-export"
 INC = "inc-2025-03-15-payments"
@@ -33,10 +34,6 @@ def export_copy(tmp_path: Path) -> Path:
     return target
 
 
-def utc(hh: int, mm: int, ss: int = 0, micro: int = 0, day: int = 15) -> datetime:
-    return datetime(2025, 3, day, hh, mm, ss, micro, tzinfo=UTC)
-
-
 # --- the example, golden ----------------------------------------------------------------------------
 
 
@@ -44,11 +41,11 @@ def test_example_phases_and_durations() -> None:
     ch = read_export(EXAMPLE, INC)
     t = build_timeline(ch.name, ch.messages, ch.users, channel_names=ch.channel_names)
     assert dict(t.phases) == {
-        Mark.IMPACT_START: utc(21, 58),  # "declines starting at 5:58 PM EDT", posted 22:11
-        Mark.DETECTION: utc(22, 6, 31, 209114),  # the Grafana alert, marked :rotating_light:
-        Mark.ACKNOWLEDGMENT: utc(22, 7, 15, 58113),  # :eyes::skin-tone-3:
-        Mark.MITIGATION: utc(22, 41),  # "mitigated at 22:41 UTC", posted 22:44
-        Mark.RESOLUTION: utc(0, 12, 5, 554190, day=16),
+        Mark.IMPACT_START: at(21, 58),  # "declines starting at 5:58 PM EDT", posted 22:11
+        Mark.DETECTION: at(22, 6, 31, 209114),  # the Grafana alert, marked :rotating_light:
+        Mark.ACKNOWLEDGMENT: at(22, 7, 15, 58113),  # :eyes::skin-tone-3:
+        Mark.MITIGATION: at(22, 41),  # "mitigated at 22:41 UTC", posted 22:44
+        Mark.RESOLUTION: at(0, 12, 5, 554190, day=16),
     }
     d = t.durations
     assert d.time_to_detect == timedelta(minutes=8, seconds=31, microseconds=209114)
@@ -63,14 +60,14 @@ def test_example_curated_entries() -> None:
     t = build_timeline(ch.name, ch.messages, ch.users, channel_names=ch.channel_names)
     got = [(e.at, e.user, e.marks, e.stated) for e in t.entries]
     assert got == [
-        (utc(21, 52), "maya", (Mark.KEY_EVENT,), True),  # "at 2:52 PM PDT the deploy … started"
-        (utc(21, 58), "devon.b", (Mark.IMPACT_START,), True),
-        (utc(22, 6, 31, 209114), "Grafana", (Mark.DETECTION,), False),
-        (utc(22, 7, 15, 58113), "Jonas (SRE)", (Mark.ACKNOWLEDGMENT,), False),
-        (utc(22, 14, 10, 441209), "Jonas (SRE)", (Mark.KEY_EVENT,), False),  # pinned
-        (utc(22, 41), "Jonas (SRE)", (Mark.MITIGATION,), True),
-        (utc(0, 8, day=16), "Priya Raman", (Mark.KEY_EVENT,), True),  # "at 05:38" in Asia/Kolkata
-        (utc(0, 12, 5, 554190, day=16), "Jonas (SRE)", (Mark.RESOLUTION,), False),
+        (at(21, 52), "maya", (Mark.KEY_EVENT,), True),  # "at 2:52 PM PDT the deploy … started"
+        (at(21, 58), "devon.b", (Mark.IMPACT_START,), True),
+        (at(22, 6, 31, 209114), "Grafana", (Mark.DETECTION,), False),
+        (at(22, 7, 15, 58113), "Jonas (SRE)", (Mark.ACKNOWLEDGMENT,), False),
+        (at(22, 14, 10, 441209), "Jonas (SRE)", (Mark.KEY_EVENT,), False),  # pinned
+        (at(22, 41), "Jonas (SRE)", (Mark.MITIGATION,), True),
+        (at(0, 8, day=16), "Priya Raman", (Mark.KEY_EVENT,), True),  # "at 05:38" in Asia/Kolkata
+        (at(0, 12, 5, 554190, day=16), "Jonas (SRE)", (Mark.RESOLUTION,), False),
     ]
     texts = [e.text for e in t.entries]
     assert texts[2].startswith(
@@ -90,7 +87,7 @@ def test_example_all_messages() -> None:
     ch = read_export(EXAMPLE, INC)
     t = build_timeline(ch.name, ch.messages, ch.users, channel_names=ch.channel_names, include_all=True)
     assert len(ch.messages) == 32
-    assert len(t.entries) == 23  # 32 minus 7 joins, leave, purpose and pin notices, minus 2 unmarked alerts
+    assert len(t.entries) == 25  # 32 minus 7 joins, leave, purpose and pin notices; unmarked alerts stay
     by_text = {e.text: e for e in t.entries}
     assert (
         "Here. Replication is healthy, and rolling back payment-api is safe: the old column still exists. "
@@ -100,10 +97,14 @@ def test_example_all_messages() -> None:
     replies = [e for e in t.entries if e.thread_ts and e.thread_ts != e.ts]
     assert len(replies) == 4
     assert by_text["Is it still running?"].thread_ts == "1742076587.733021"
-    assert not any(
-        e.text.startswith("[FIRING:1] PaymentsCheckoutErrorRate (payment-api, prod): 5xx ratio 0.22")
-        for e in t.entries
-    )
+    # every captured message (issue 9): the unmarked alerts are on it too, as an app's, where they fired
+    alerts = [(e.user, e.marks, e.at == e.posted_at) for e in t.entries if e.from_app]
+    assert alerts == [("Grafana", (Mark.DETECTION,), True), ("Grafana", (), True), ("Grafana", (), True)]
+    assert [e.text[:60] for e in t.entries if e.from_app and not e.marks] == [
+        "[FIRING:1] PaymentsCheckoutErrorRate (payment-api, prod): 5x",
+        "[RESOLVED] PaymentsCheckoutErrorRate (payment-api, prod): 5x",
+    ]
+    assert not any(e.from_app for e in t.entries if e.user != "Grafana")
     stated = [e for e in t.entries if "rows written since 21:52" in e.text]
     assert stated[0].at == stated[0].posted_at  # unmarked: no stated-time placement
     assert render_text(t).count("\n2025-03-16\n") == 1

@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.timeline import PHASES, Entry, Mark, Timeline, parse_emoji_marks
 from bot.outbound.slack.render.timeline import timeline_messages
+from tests.factories import entry
 
 START = datetime(2025, 3, 15, 21, 0, tzinfo=UTC)
 
@@ -20,17 +21,9 @@ def slack_len(text: str) -> int:
 
 
 def make_entry(i: int, text: str, *marks: Mark, at: datetime | None = None, user: str = "Ana") -> Entry:
+    """The i-th entry, i minutes after START unless `at`; its ts is unique by i."""
     when = at or START + timedelta(minutes=i)
-    return Entry(
-        at=when,
-        posted_at=when,
-        ts=f"{int(when.timestamp())}.{i:06d}",
-        thread_ts=None,
-        user=user,
-        text=text,
-        marks=marks,
-        stated=False,
-    )
+    return entry(when, text, *marks, user=user, ts=f"{int(when.timestamp())}.{i:06d}")
 
 
 def timeline(*entries: Entry, **phases: datetime) -> Timeline:
@@ -177,16 +170,8 @@ def test_a_context_line_per_utc_date() -> None:
 
 
 def test_stated_entries_show_their_posting_time() -> None:
-    e = Entry(
-        at=START,
-        posted_at=START + timedelta(minutes=40),
-        ts="1742072400.000100",
-        thread_ts=None,
-        user="Ana",
-        text="rolled back at 21:00 UTC",
-        marks=(Mark.MITIGATION,),
-        stated=True,
-    )
+    posted = START + timedelta(minutes=40)
+    e = entry(START, "rolled back at 21:00 UTC", Mark.MITIGATION, posted=posted, ts="1742072400.000100")
     (line,) = entry_lines(timeline_messages(timeline(e)))
     assert line == "`21:00` *Ana* rolled back at 21:00 UTC _[mitigation]_ _(stated; posted 21:40)_"
 

@@ -11,57 +11,25 @@ import yaml
 
 from bot.cli import main
 from tests.conftest import BotUnderTest
+from tests.inbound.payments_outage import (
+    ALICE,
+    BOB,
+    CHANNEL,
+    NAME,
+    ask,
+    parent_message,
+    seed_incident,
+    start_postmortem,
+    submit_view,
+    watch_incident,
+)
 
 pytestmark = pytest.mark.e2e
 
-CHANNEL = "C0INC1"
-NAME = "inc-2025-03-15-payments"
-ALICE, BOB = "U0ALICE", "U0BOB"
-
-
-def _seed_incident(bot: BotUnderTest) -> None:
-    stub = bot.stub
-    stub.add_user(ALICE, "alice", display_name="Alice", tz="America/New_York")
-    stub.add_user(BOB, "bob", display_name="Bob", tz="Europe/Berlin")
-    stub.add_channel(CHANNEL, NAME, members=[ALICE, BOB, "UBOT"])
-    marks = [
-        ("1742075880.000100", ALICE, "checkout errors climbing", "boom"),
-        ("1742076391.000200", BOB, "PaymentsCheckoutErrorRate firing", "rotating_light"),
-        ("1742076435.000300", ALICE, "ack, I'm IC", "eyes"),
-        ("1742078460.000400", BOB, "rolled back payment-api, errors down", "adhesive_bandage"),
-        ("1742083925.000500", ALICE, "resolved, ledger reconciled", "white_check_mark"),
-    ]
-    for ts, user, text, emoji in marks:
-        stub.add_message(CHANNEL, ts=ts, user=user, text=text, reactions={emoji: [user]})
-    stub.add_message(CHANNEL, ts="1742076500.000600", user=BOB, text="looking at the deploy log")
-
-
-def _started(bot: BotUnderTest, title: str = "Payments outage") -> dict[str, Any]:
-    _seed_incident(bot)
-    assert bot.slack.command("watch", channel=CHANNEL, channel_name=NAME, user=ALICE).status == 200
-    bot.stub.wait_for_response(lambda r: "Recording" in r.get("text", ""))
-    assert bot.slack.command(f"start {title}", channel=CHANNEL, channel_name=NAME, user=ALICE).status == 200
-    return bot.stub.wait_for_response(lambda r: "Postmortem opened" in r.get("text", ""), timeout=10)
-
-
-def _parent(bot: BotUnderTest) -> dict[str, Any]:
-    parents = [m for m in bot.stub.messages(CHANNEL) if "Postmortem: " in json.dumps(m.get("blocks", []))]
-    assert len(parents) == 1, "one parent message, updated in place"
-    return parents[0]
-
-
-def _ask(bot: BotUnderTest, text: str, contains: str = "", user: str = ALICE) -> dict[str, Any]:
-    """Send a command and wait for its own ephemeral answer (not an earlier one)."""
-    before = len(bot.stub.responses)
-    assert bot.slack.command(text, channel=CHANNEL, channel_name=NAME, user=user).status == 200
-    answer = bot.stub.wait_for_response(timeout=10, after=before)
-    assert contains in answer.get("text", ""), answer
-    return answer
-
 
 def test_start_opens_the_thread_prefilled_from_the_timeline(bot: BotUnderTest) -> None:
-    _started(bot)
-    parent = _parent(bot)
+    start_postmortem(bot)
+    parent = parent_message(bot)
     shown = json.dumps(parent["blocks"])
     assert "Postmortem: Payments outage" in shown
     assert "2025-03-15 21:58 UTC" in shown  # impact start, in UTC
@@ -79,10 +47,10 @@ def test_start_opens_the_thread_prefilled_from_the_timeline(bot: BotUnderTest) -
 
 
 def test_start_again_links_the_existing_postmortem(bot: BotUnderTest) -> None:
-    _started(bot)
-    answer = _ask(bot, "start Something else", "already has its postmortem")
+    start_postmortem(bot)
+    answer = ask(bot, "start Something else", "already has its postmortem")
     assert "Payments outage" in answer["text"]
-    _parent(bot)  # still exactly one parent
+    parent_message(bot)  # still exactly one parent
 
 
 def test_start_outside_an_incident_channel_explains_and_stores_nothing(bot: BotUnderTest) -> None:
@@ -90,25 +58,26 @@ def test_start_outside_an_incident_channel_explains_and_stores_nothing(bot: BotU
     assert bot.slack.command("start", channel="C0GENERAL", channel_name="general").status == 200
     answer = bot.stub.wait_for_response(lambda r: "not an incident channel" in r.get("text", ""))
     assert "/postmortem watch" in answer["text"]
+    bot.idle()
     assert bot.stub.calls_to("chat.postMessage") == []
 
 
 def test_set_updates_the_parent_in_place_and_checks_the_wording(bot: BotUnderTest) -> None:
-    _started(bot)
-    _ask(bot, "set summary Card payments failed for 2h 14m after a schema migration.", "Saved summary")
-    assert "Card payments failed" in json.dumps(_parent(bot)["blocks"])
+    start_postmortem(bot)
+    ask(bot, "set summary Card payments failed for 2h 14m after a schema migration.", "Saved summary")
+    assert "Card payments failed" in json.dumps(parent_message(bot)["blocks"])
     assert bot.stub.calls_to("chat.update"), "the parent message is updated with chat.update"
 
-    answer = _ask(bot, "set root-cause Bob should have checked the logs before deploying", "Saved root cause")
+    answer = ask(bot, "set root-cause Bob should have checked the logs before deploying", "Saved root cause")
     assert "What would have made it easier for anyone in that position" in answer["text"]
-    assert "names a person" in json.dumps(_parent(bot)["blocks"])  # stays flagged until changed
+    assert "names a person" in json.dumps(parent_message(bot)["blocks"])  # stays flagged until changed
 
-    _ask(
+    ask(
         bot,
         "set root-cause The migration reached production without running on staging first.",
         "Saved root cause.",
     )
-    assert "names a person" not in json.dumps(_parent(bot)["blocks"])
+    assert "names a person" not in json.dumps(parent_message(bot)["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -121,59 +90,59 @@ def test_set_updates_the_parent_in_place_and_checks_the_wording(bot: BotUnderTes
     ],
 )
 def test_bad_set_input_is_explained_and_stores_nothing(bot: BotUnderTest, text: str, expected: str) -> None:
-    _started(bot)
+    start_postmortem(bot)
     updates_before = len(bot.stub.calls_to("chat.update"))
-    answer = _ask(bot, text, ":warning:")
+    answer = ask(bot, text, ":warning:")
     assert expected in answer["text"]
     assert len(bot.stub.calls_to("chat.update")) == updates_before
 
 
 def test_status_review_and_complete(bot: BotUnderTest) -> None:
-    _started(bot)
-    status = _ask(bot, "status", "Still empty")
+    start_postmortem(bot)
+    status = ask(bot, "status", "Still empty")
     assert "left in the 48-hour window" in status["text"]
-    _ask(bot, "review", "is now In review")
-    refused = _ask(bot, "complete", "cannot be completed")
+    ask(bot, "review", "is now In review")
+    refused = ask(bot, "complete", "cannot be completed")
     assert "summary, impact and root cause" in refused["text"]
     for text in (
         "set summary Checkout failed for card payments.",
         "set impact 312 customers could not pay for 2h 14m.",
         "set root-cause A migration with a breaking schema change reached production unvalidated.",
     ):
-        _ask(bot, text, "Saved")
-    _ask(bot, "complete", "is now Complete")
-    assert "Complete" in json.dumps(_parent(bot)["blocks"])
+        ask(bot, text, "Saved")
+    ask(bot, "complete", "is now Complete")
+    assert "Complete" in json.dumps(parent_message(bot)["blocks"])
 
 
 def test_lead_is_shown_on_the_parent(bot: BotUnderTest) -> None:
-    _started(bot)
-    _ask(bot, f"lead <@{BOB}|bob>", "now leads this postmortem")
-    assert "*Lead:* Bob" in json.dumps(_parent(bot)["blocks"])
-    _ask(bot, "lead nobody", "exactly one person")
+    start_postmortem(bot)
+    ask(bot, f"lead <@{BOB}|bob>", "now leads this postmortem")
+    assert "*Lead:* Bob" in json.dumps(parent_message(bot)["blocks"])
+    ask(bot, "lead nobody", "exactly one person")
 
 
 def test_export_uploads_to_the_thread_and_writes_the_canvas(bot: BotUnderTest) -> None:
-    _started(bot)
-    answer = _ask(bot, "export", "Uploaded")
+    start_postmortem(bot)
+    answer = ask(bot, "export", "Uploaded")
     assert "channel canvas" in answer["text"]
     upload = bot.stub.uploads[0]
-    assert upload.thread_ts == _parent(bot)["ts"]
+    assert upload.thread_ts == parent_message(bot)["ts"]
     assert upload.filename == "2025-03-15-payments-outage.md"
     assert b"| Time (UTC) | Event | Source |" in upload.content
     assert bot.stub.canvases, "the document went to the channel canvas"
 
 
 def test_export_when_canvases_are_refused_keeps_the_file(bot: BotUnderTest) -> None:
-    _started(bot)
+    start_postmortem(bot)
     bot.stub.fail("conversations.canvases.create", "canvas_disabled", times=None)
-    answer = _ask(bot, "export", "Uploaded")
+    answer = ask(bot, "export", "Uploaded")
     assert "refused the channel canvas (canvas_disabled)" in answer["text"]
     assert bot.stub.uploads
 
 
 def _open_edit_modal(bot: BotUnderTest, section: str) -> dict[str, Any]:
     """Pick `section` in the parent's "Edit a section…" select; the modal Slack was asked to open."""
-    parent = _parent(bot)
+    parent = parent_message(bot)
     before = len(bot.stub.calls_to("views.open"))
     select = {
         "type": "block_actions",
@@ -215,66 +184,27 @@ def _open_edit_modal(bot: BotUnderTest, section: str) -> dict[str, Any]:
 def test_the_edit_modal_marks_the_input_an_error_is_about(
     bot: BotUnderTest, section: str, values: dict[str, Any], marked: str
 ) -> None:
-    _started(bot)
-    view = _open_edit_modal(bot, section)
-    state = {block: {block: value} for block, value in values.items()}
-    submission = {
-        "type": "view_submission",
-        "user": {"id": ALICE},
-        "view": {**view, "id": "V1", "state": {"values": state}},
-    }
-    reply = bot.slack.interaction(submission)
+    start_postmortem(bot)
+    reply = submit_view(bot, _open_edit_modal(bot, section), values)
     assert list(reply.json()["errors"]) == [marked]
 
 
 def test_the_edit_select_opens_a_modal_and_saving_it_updates_the_parent(bot: BotUnderTest) -> None:
-    _started(bot)
-    parent = _parent(bot)
-    select = {
-        "type": "block_actions",
-        "user": {"id": ALICE},
-        "channel": {"id": CHANNEL, "name": NAME},
-        "trigger_id": "trigger.edit",
-        "container": {"type": "message", "message_ts": parent["ts"], "channel_id": CHANNEL},
-        "message": parent,
-        "actions": [
-            {
-                "type": "static_select",
-                "action_id": "postmortem.edit_section",
-                "block_id": "b",
-                "selected_option": {"value": "impact", "text": {"type": "plain_text", "text": "Impact"}},
-            }
-        ],
-        "response_url": bot.stub.response_url,
-    }
-    assert bot.slack.interaction(select).status == 200
-    opened = bot.stub.wait_for("views.open")
-    view = opened.decoded["view"]
+    start_postmortem(bot)
+    view = _open_edit_modal(bot, "impact")
     assert view["callback_id"] == "postmortem.edit_section_view"
-    submission = {
-        "type": "view_submission",
-        "user": {"id": ALICE},
-        "view": {
-            **view,
-            "id": "V1",
-            "state": {
-                "values": {
-                    "section_text": {
-                        "section_text": {"type": "plain_text_input", "value": "312 customers, 2h 14m"}
-                    }
-                }
-            },
-        },
-    }
-    assert bot.slack.interaction(submission).status == 200
+    saved = submit_view(
+        bot, view, {"section_text": {"type": "plain_text_input", "value": "312 customers, 2h 14m"}}
+    )
+    assert saved.status == 200
     bot.stub.wait_for("chat.update", lambda c: "312 customers" in json.dumps(c.decoded.get("blocks")))
 
 
 def test_cli_export_writes_one_file_per_postmortem_the_same_bytes_each_time(
     bot: BotUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _started(bot)
-    _ask(bot, "set severity sev2", "Saved severity")
+    start_postmortem(bot)
+    ask(bot, "set severity sev2", "Saved severity")
     monkeypatch.setenv("DATABASE_URL", str(bot.rt.settings.database_url))
     assert main(["export", "--out", str(tmp_path / "a")]) == 0
     assert main(["export", "--out", str(tmp_path / "b"), "--channel", NAME]) == 0
@@ -300,19 +230,17 @@ def _button(bot: BotUnderTest, action_id: str) -> None:
 
 
 def test_is_a_postmortem_wanted_yes_starts_it_with_the_clicker_as_lead(bot: BotUnderTest) -> None:
-    _seed_incident(bot)
-    _ask(bot, "watch", "Recording")
+    watch_incident(bot)
     before = len(bot.stub.responses)
     _button(bot, "postmortem.start")
     answer = bot.stub.wait_for_response(timeout=10, after=before)
     assert answer["replace_original"] is True
     assert f"<@{BOB}> started the postmortem" in answer["text"]
-    assert "*Lead:* Bob" in json.dumps(_parent(bot)["blocks"])
+    assert "*Lead:* Bob" in json.dumps(parent_message(bot)["blocks"])
 
 
 def test_is_a_postmortem_wanted_no_records_who_decided(bot: BotUnderTest) -> None:
-    _seed_incident(bot)
-    _ask(bot, "watch", "Recording")
+    watch_incident(bot)
     before = len(bot.stub.responses)
     _button(bot, "postmortem.decline")
     answer = bot.stub.wait_for_response(timeout=10, after=before)
@@ -321,9 +249,9 @@ def test_is_a_postmortem_wanted_no_records_who_decided(bot: BotUnderTest) -> Non
 
 
 def test_participants_are_everyone_who_posted_not_only_authors_of_marked_messages(bot: BotUnderTest) -> None:
-    _seed_incident(bot)
+    seed_incident(bot)
     bot.stub.add_user("U0CAROL", "carol", display_name="Carol", tz="Asia/Kolkata")
     bot.stub.add_message(CHANNEL, ts="1742076600.000700", user="U0CAROL", text="DB replication lag is normal")
-    _ask(bot, "watch", "Recording")
-    _ask(bot, "start Payments outage", "Postmortem opened")
-    assert "*Participants:* Alice, Bob, Carol" in json.dumps(_parent(bot)["blocks"])
+    ask(bot, "watch", "Recording")
+    ask(bot, "start Payments outage", "Postmortem opened")
+    assert "*Participants:* Alice, Bob, Carol" in json.dumps(parent_message(bot)["blocks"])
