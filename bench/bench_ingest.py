@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/bench_ingest.py [--events 5000] [--profile]
 
-Each event goes the way the `message` listener sends it: `payloads.message_change` reads it,
-`capture.capture_message` stores it ("capture_message_event" below is that pair). The channel is
+Each event goes the way a delivery does before Slack is answered (bot/inbound/slack/middleware.py):
+`payloads.message_change` reads it, `capture.capture_on_delivery` claims its event id and stores it
+in one transaction ("capture_message_event" below is that pair). The channel is
 registered and watched beforehand, so capturing needs no Slack call; the Slack facade still points
 at a SlackStub and the run fails if anything reached it. Beside the bot's rate:
 - `sqlite3, commit per event`: the same rows, one INSERT and one COMMIT each (what one transaction
@@ -55,7 +56,7 @@ from bot.inbound.slack.payloads import message_change
 from bot.outbound.slack import Slack
 from bot.outbound.slack.payloads import message_from_slack
 from bot.runtime import Runtime
-from bot.services.capture import capture_message
+from bot.services.capture import Delivery, capture_on_delivery
 from tests.slack_stub import SlackStub
 
 TARGET_EVENTS_PER_SECOND = 1_000
@@ -123,9 +124,11 @@ def sqlite_executemany(path: str, rows: Sequence[tuple[Any, ...]]) -> None:
 
 
 def capture_message_event(rt: Runtime, slack: Slack, event: Mapping[str, Any]) -> None:
-    """What the `message` listener (bot/inbound/slack/events.py) does with an event."""
-    if (change := message_change(event)) is not None:
-        capture_message(rt, slack, TEAM, *change)
+    """What the events middleware (bot/inbound/slack/middleware.py) does with a message delivery:
+    claim it and store it in one transaction, before the answer to Slack."""
+    event_id = f"Ev{event['channel']}{event['ts']}"
+    delivery = capture_on_delivery(rt, event_id=event_id, team_id=TEAM, change=message_change(event))
+    assert delivery is Delivery.STORED, delivery
 
 
 def capture_all(rt: Runtime, slack: Slack, events: Sequence[Mapping[str, Any]]) -> None:

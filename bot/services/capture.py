@@ -6,6 +6,8 @@ whether the channel is watched and stores it. A channel never seen is looked up 
 
 from __future__ import annotations
 
+from enum import Enum
+
 from bot.domain.channels import ChannelRef
 from bot.domain.messages import MessageChange, Source
 from bot.outbound.slack import Slack
@@ -13,6 +15,42 @@ from bot.runtime import Runtime
 from bot.services.channels import known_channel
 from bot.store import channels as channel_store
 from bot.store import messages as store
+from bot.store.events import claim_event, ensure_workspace
+
+
+class Delivery(Enum):
+    """What became of an Events API delivery of a message event."""
+
+    DUPLICATE = "seen before: Slack's retry, or another replica has it"
+    STORED = "committed with its claim (or nothing to store)"
+    FOR_LISTENER = "claimed; the channel is new, so the listener looks it up and stores it"
+
+
+def capture_on_delivery(
+    rt: Runtime, *, event_id: str, team_id: str | None, change: tuple[str, MessageChange] | None
+) -> Delivery:
+    """Claim the delivery and store what it carries in ONE transaction, before Slack is answered.
+
+    A delivery counts as processed only once its message, edit or delete is committed: a process
+    killed before the commit never answered, so Slack redelivers and nothing is lost; one killed
+    after it has the record, and the redelivery is recognised. Only a channel never seen needs
+    Slack (conversations.info, then a backfill that reads its history): that is left to the listener.
+    """
+    with rt.transaction() as session:
+        if team_id:
+            ensure_workspace(session, team_id, rt.clock())
+        if not claim_event(session, event_id=event_id, team_id=team_id, event_type="message", now=rt.clock()):
+            return Delivery.DUPLICATE
+        if change is None or change[0].startswith("D") or not team_id:
+            return Delivery.STORED  # a notice about other messages, or a direct message: nothing to keep
+        channel_id, what = change
+        state = channel_store.watch_state(session, team_id, channel_id)
+        if state is None:
+            return Delivery.FOR_LISTENER
+        channel_pk, watched = state
+        if watched:
+            store.apply(session, channel_pk, what, source=Source.LIVE, now=rt.clock())
+        return Delivery.STORED
 
 
 def _watched(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef | None:

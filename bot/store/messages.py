@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +41,22 @@ def _message_values(channel_pk: int, message: NewMessage, source: Source, now: d
         "deleted_at": None,
         "captured_at": now,
         "source": source,
+        "pending": False,
     }
+
+
+# What a placeholder takes from the message when it finally arrives.
+_CONTENT = (
+    "thread_ts",
+    "user_id",
+    "author_name",
+    "bot_id",
+    "subtype",
+    "text",
+    "files",
+    "reply_count",
+    "edited_at",
+)
 
 
 def _find(session: Session, channel_pk: int, ts: str) -> Message | None:
@@ -49,13 +65,27 @@ def _find(session: Session, channel_pk: int, ts: str) -> Message | None:
     ).one_or_none()
 
 
+def _placeholder(session: Session, channel_pk: int, ts: str, now: datetime) -> Message:
+    """The row for `ts`, made pending when only something that happened to it is known so far."""
+    values = _message_values(channel_pk, NewMessage(ts=ts), Source.LIVE, now) | {"pending": True}
+    insert_or_ignore(session, Message, values, ["channel_pk", "ts"])
+    stored = _find(session, channel_pk, ts)
+    assert stored is not None
+    return stored
+
+
 def message_id(session: Session, channel_pk: int, ts: str) -> int | None:
-    """The stored message's id at (channel, ts), tombstones included."""
+    """The stored message's id at (channel, ts), tombstones and placeholders included."""
     return session.scalar(select(Message.id).where(Message.channel_pk == channel_pk, Message.ts == ts))
 
 
 def apply(session: Session, channel_pk: int, change: MessageChange, *, source: Source, now: datetime) -> None:
-    """One live change to the record: a new message, an edit or a delete."""
+    """One live change to the record: a new message, an edit or a delete, in any order.
+
+    The record ends the same whatever order they arrive in: a delete seen first is remembered and
+    wins; the newest version of the text (by its edit time) is the text, every other version is
+    kept as a revision; an older copy never overwrites newer text.
+    """
     match change:
         case MessageEdited(message):
             apply_edit(session, channel_pk, message, source=source, now=now)
@@ -68,13 +98,15 @@ def apply(session: Session, channel_pk: int, change: MessageChange, *, source: S
 def apply_edit(
     session: Session, channel_pk: int, edited: NewMessage, *, source: Source, now: datetime
 ) -> None:
-    """A message_changed: the new text goes on the stored message (the old one becomes a revision);
-    an edit of a message never seen stores it; a deleted message stays deleted."""
+    """A message_changed: `edited` is the message as it became at `edited.edited_at` (now, if Slack
+    gave no time). Newer than what is stored: it becomes the text (the old one a revision); older:
+    it is kept as a revision. An edit of a message never seen stores it."""
+    version = edited.edited_at or now
     stored = _find(session, channel_pk, edited.ts)
-    if stored is None:
-        store_message(session, channel_pk, edited, source=source, now=now)
-    elif stored.deleted_at is None:
-        _record_edit(session, stored, edited.text, edited.edited_at, now)
+    if stored is None or stored.pending:
+        store_message(session, channel_pk, replace(edited, edited_at=version), source=source, now=now)
+    else:
+        _merge(session, stored, edited.text, version, now, ties_to_incoming=True)
 
 
 def store_message(
@@ -82,8 +114,9 @@ def store_message(
 ) -> bool:
     """Insert the message unless (channel, ts) is already stored. True if it was new.
 
-    A backfilled copy of a stored message brings what the live record may have missed: an edit
-    made while the bot was away, reactions, pins and reply counts.
+    A copy of a stored message (a backfill page, a redelivery) brings what the record may have
+    missed: a newer edit, reactions, pins and reply counts; an older version of the text is kept as
+    a revision. A placeholder (a delete or reaction that came first) gets its content now.
     """
     inserted = insert_or_ignore(
         session, Message, _message_values(channel_pk, message, source, now), ["channel_pk", "ts"]
@@ -92,14 +125,20 @@ def store_message(
         return True
     stored = _find(session, channel_pk, message.ts)
     assert stored is not None
-    if not inserted and stored.deleted_at is None:
-        if message.text != stored.text:  # Slack's copy is the current text; ours becomes a revision
-            _record_edit(session, stored, message.text, message.edited_at, now)
+    filled = False
+    if not inserted and stored.pending:
+        values = _message_values(channel_pk, message, source, now)
+        for name in _CONTENT:
+            setattr(stored, name, values[name])
+        stored.pending, stored.source, stored.pinned = False, source, stored.pinned or message.pinned
+        filled = True
+    elif not inserted:
+        _merge(session, stored, message.text, message.edited_at, now, ties_to_incoming=False)
         stored.pinned = stored.pinned or message.pinned
         stored.reply_count = max(stored.reply_count, message.reply_count)
     if message.reactions is not None:
         _replace_reactions(session, stored.id, message.reactions)
-    return inserted
+    return inserted or filled
 
 
 def store_messages(
@@ -109,25 +148,61 @@ def store_messages(
     return sum(store_message(session, channel_pk, m, source=source, now=now) for m in messages)
 
 
-def _record_edit(
-    session: Session, stored: Message, new_text: str, edited_at: datetime | None, now: datetime
+def _merge(
+    session: Session,
+    stored: Message,
+    text: str,
+    edited_at: datetime | None,
+    now: datetime,
+    *,
+    ties_to_incoming: bool,
 ) -> None:
-    """The new text goes on the message; the old one is kept as a revision."""
-    if new_text == stored.text:
+    """Keep the newest version of the text on the message and every other version as a revision.
+
+    A version's time is its edit time, or the message's own time for the original. On a tie a live
+    edit wins (it came last); a copy does not.
+    """
+    incoming = edited_at or stored.posted_at
+    current = stored.edited_at or stored.posted_at
+    if text == stored.text:
+        if edited_at is not None and incoming > current:
+            stored.edited_at = edited_at
         return
-    session.add(MessageRevision(message_id=stored.id, text=stored.text, replaced_at=now))
-    stored.text = new_text
-    stored.edited_at = edited_at or now
+    if incoming > current or (incoming == current and ties_to_incoming):
+        _keep_revision(session, stored.id, stored.text, now)
+        stored.text = text
+        stored.edited_at = edited_at
+    else:
+        _keep_revision(session, stored.id, text, now)
+
+
+def _keep_revision(session: Session, message_id: int, text: str, now: datetime) -> None:
+    """Remember a version of a message's text (once)."""
+    known = session.scalar(
+        select(MessageRevision.id).where(
+            MessageRevision.message_id == message_id, MessageRevision.text == text
+        )
+    )
+    if known is None:
+        session.add(MessageRevision(message_id=message_id, text=text, replaced_at=now))
+        session.flush()
 
 
 def mark_deleted(session: Session, channel_pk: int, ts: str, now: datetime) -> bool:
-    """A tombstone: the row and its text stay (nothing is lost), the timeline no longer shows it."""
+    """A tombstone: the row and its text stay (nothing is lost), the timeline no longer shows it.
+
+    True when a stored message was deleted by this call. A delete of a message not seen yet is
+    remembered (a deleted placeholder), so the message stays deleted when it arrives."""
     result = session.execute(
         update(Message)
         .where(Message.channel_pk == channel_pk, Message.ts == ts, Message.deleted_at.is_(None))
         .values(deleted_at=now)
+        .returning(Message.pending)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    changed = result.first()
+    if changed is None and message_id(session, channel_pk, ts) is None:
+        _placeholder(session, channel_pk, ts, now).deleted_at = now
+    return changed is not None and not changed[0]
 
 
 def set_pinned(session: Session, channel_pk: int, ts: str, pinned: bool) -> bool:
@@ -143,6 +218,16 @@ def add_reaction(session: Session, message_id: int, name: str, user_id: str) -> 
         Reaction,
         {"message_id": message_id, "name": name, "user_id": user_id},
         ["message_id", "name", "user_id"],
+    )
+
+
+def add_reaction_at(
+    session: Session, channel_pk: int, ts: str, name: str, user_id: str, now: datetime
+) -> None:
+    """A reaction on the message at `ts`, remembered on a placeholder if the message is not here yet."""
+    found = message_id(session, channel_pk, ts)
+    add_reaction(
+        session, found if found is not None else _placeholder(session, channel_pk, ts, now).id, name, user_id
     )
 
 
@@ -187,7 +272,7 @@ def captured_messages(session: Session, channel_pk: int) -> list[CapturedMessage
             Message.pinned,
             Message.files,
             Message.deleted_at,
-        ).where(Message.channel_pk == channel_pk)
+        ).where(Message.channel_pk == channel_pk, Message.pending.is_(False))
     ).all()
     reactions: dict[int, set[str]] = defaultdict(set)
     for message_id, name in session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, UTCDateTime
@@ -92,6 +92,9 @@ class Message(Base):
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # "live" (Events API), "backfill" (conversations.history/replies) or "import" (a Slack export).
     source: Mapped[str] = mapped_column(String(16))
+    # Known only by what happened to it (a delete or a reaction arrived first); its content comes
+    # with the message itself. Not on any timeline until then.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MessageRevision(Base):

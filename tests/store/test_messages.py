@@ -13,6 +13,7 @@ from bot.domain.timeline import CapturedMessage
 from bot.runtime import Runtime
 from bot.store import messages as store
 from bot.store.models import Message, MessageRevision, Reaction
+from tests.conftest import FrozenClock
 from tests.factories import make_channel
 
 TEAM = "T1"
@@ -89,7 +90,7 @@ def test_store_messages_counts_only_the_new_ones(rt: Runtime) -> None:
 # --- edits and deletes lose nothing ------------------------------------------------------------------
 
 
-def test_edits_keep_every_earlier_text_as_a_revision(rt: Runtime) -> None:
+def test_edits_keep_every_earlier_text_as_a_revision(rt: Runtime, clock: FrozenClock) -> None:
     pk = _channel(rt)
     edited_at = datetime(2025, 3, 15, 18, 1, tzinfo=UTC)
     with rt.transaction() as s:
@@ -105,11 +106,13 @@ def test_edits_keep_every_earlier_text_as_a_revision(rt: Runtime) -> None:
         assert stored.edited_at == edited_at
         # the unchanged "edit" added nothing
         assert _revisions(s, stored.id) == ["rollback at 14:10", "rollback at 14:12"]
+    clock.advance(minutes=5)  # later than the last edit
     with rt.transaction() as s:
         store.apply_edit(
             s, pk, NewMessage(ts=TS, text="rollback done at 14:13"), source="live", now=rt.clock()
         )
     with rt.transaction() as s:
+        assert _message(s, pk).text == "rollback done at 14:13"
         assert _message(s, pk).edited_at == rt.clock()  # an edit without its own time is dated now
 
 

@@ -18,9 +18,10 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.domain.channels import ChannelRef
+from bot.inbound.slack import payloads
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
-from bot.services import channels, deliveries
+from bot.services import capture, channels, deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +47,30 @@ def deduplicate_events(
     body: dict[str, Any], next: Callable[[], BoltResponse], rt: Runtime
 ) -> BoltResponse | None:
     """Slack redelivers an event (X-Slack-Retry-Num) when we were slow, and every replica gets
-    the same delivery: the event_id is claimed in the database, and only the claimer goes on."""
-    if body.get("type") == "event_callback" and body.get("event_id"):
-        event = body.get("event") or {}
-        first = deliveries.claim_event_delivery(
-            rt,
-            event_id=str(body["event_id"]),
-            team_id=body.get("team_id"),
-            event_type=str(event.get("type", "unknown")),
+    the same delivery: the event_id is claimed in the database, and only the claimer goes on.
+
+    A message event is stored here, in the same transaction as its claim and before Slack is
+    answered (capture.capture_on_delivery); other events are claimed here and handled by their
+    listener after the answer."""
+    if body.get("type") != "event_callback" or not body.get("event_id"):
+        return next()
+    event_id, event = str(body["event_id"]), body.get("event") or {}
+    if event.get("type") == "message":
+        delivery = capture.capture_on_delivery(
+            rt, event_id=event_id, team_id=body.get("team_id"), change=payloads.message_change(event)
         )
-        if not first:
-            logger.info("skipping event %s: already processed", body["event_id"])
-            return BoltResponse(status=200, body="")
-    return next()
+        if delivery is capture.Delivery.FOR_LISTENER:
+            return next()
+        first = delivery is not capture.Delivery.DUPLICATE
+    else:
+        first = deliveries.claim_event_delivery(
+            rt, event_id=event_id, team_id=body.get("team_id"), event_type=str(event.get("type", "unknown"))
+        )
+        if first:
+            return next()
+    if not first:
+        logger.info("skipping event %s: already processed", event_id)
+    return BoltResponse(status=200, body="")
 
 
 def channel_id_of(body: dict[str, Any]) -> str | None:

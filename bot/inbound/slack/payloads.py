@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited
+from bot.domain.messages import TOMBSTONE_SUBTYPE, MessageChange, MessageDeleted, MessageEdited
+from bot.domain.timeline import ts_to_datetime
 from bot.outbound.slack.payloads import message_from_slack
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,14 @@ def message_change(event: Mapping[str, Any]) -> tuple[str, MessageChange] | None
             message = event.get("message")
             if not isinstance(message, Mapping):
                 raise ValueError("message_changed without a message")
-            return channel_id, MessageEdited(message_from_slack(message))
+            changed = message_from_slack(message)
+            if changed.subtype == TOMBSTONE_SUBTYPE:
+                # A thread parent deleted after it had replies: Slack sends no message_deleted.
+                return channel_id, MessageDeleted(changed.ts)
+            if changed.edited_at is None and isinstance(event.get("ts"), str):
+                # No edit time on the message (an unfurl, a hidden change): the change's own time.
+                changed = replace(changed, edited_at=ts_to_datetime(str(event["ts"])))
+            return channel_id, MessageEdited(changed)
         if subtype == DELETED:
             deleted_ts = event.get("deleted_ts")
             if not isinstance(deleted_ts, str):
