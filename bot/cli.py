@@ -96,7 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     timeline.add_argument("--export", type=Path, metavar="PATH", help="a Slack export .zip or folder")
     timeline.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     timeline.add_argument(
-        "--all", action="store_true", help="every captured human message, not only marked and key ones"
+        "--all",
+        action="store_true",
+        help="every captured message, not only marked and key ones: people's and apps' alike, so unmarked "
+        "alerts are on it too, labelled (app)",
     )
     timeline.set_defaults(handler=cmd_timeline)
 

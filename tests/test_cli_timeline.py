@@ -44,12 +44,22 @@ def test_json_is_the_stable_shape(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"channel", "phases", "durations_s", "entries"}
+    assert set(data) == {"channel", "phases", "durations_s", "entries", "phase_warnings"}
+    assert data["phase_warnings"] == []
     assert data["phases"]["detection"] == "2025-03-15T22:06:31Z"
     assert data["phases"]["impact_start"] == "2025-03-15T21:58:00Z"
     assert data["phases"]["resolution"] == "2025-03-16T00:12:05Z"
     assert data["durations_s"]["duration"] == 2 * 3600 + 14 * 60 + 5
-    assert set(data["entries"][0]) == {"at", "posted_at", "ts", "thread_ts", "user", "text", "marks"}
+    assert set(data["entries"][0]) == {
+        "at",
+        "posted_at",
+        "ts",
+        "thread_ts",
+        "user",
+        "text",
+        "marks",
+        "from_app",
+    }
 
 
 def test_all_shows_every_human_message_and_markdown_has_the_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,6 +28,7 @@ from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
 from bot.domain.timeline_render import (
     format_duration,
     hhmm,
+    inverted_duration,
     json_time,
     md_cell,
     missing_phase,
@@ -171,8 +172,8 @@ def _prompt(question: str, lead_in: str = "Not written yet.") -> str:
 def _duration_span(t: Timeline) -> tuple[timedelta, datetime, datetime] | None:
     start = t.phases.get(Mark.IMPACT_START) or t.phases.get(Mark.DETECTION)
     end = t.phases.get(Mark.RESOLUTION)
-    if start is None or end is None:
-        return None
+    if start is None or end is None or end < start:
+        return None  # never a negative duration: resolution marked before the start is unknown
     return end - start, start, end
 
 
@@ -181,7 +182,8 @@ EN_DASH = "\u2013"
 
 def duration_text(t: Timeline) -> str | None:
     """`2h 14m (21:58 to 00:12 UTC)` with an en dash, dates included when it lasted a day or more;
-    None when the start (impact start, else detection) or the resolution is not marked."""
+    None when the start (impact start, else detection) or the resolution is not marked, or the
+    resolution is marked before the start."""
     span = _duration_span(t)
     if span is None:
         return None
@@ -191,6 +193,8 @@ def duration_text(t: Timeline) -> str | None:
 
 
 def _duration_unknown(t: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
+    if inverted := inverted_duration(t, "duration"):
+        return f"Unknown: {inverted}."
     parts = []
     start = t.phases.get(Mark.IMPACT_START) or t.phases.get(Mark.DETECTION)
     if start is None:
@@ -200,6 +204,10 @@ def _duration_unknown(t: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
     if t.phases.get(Mark.RESOLUTION) is None:
         parts.append(f"resolution {missing_phase(Mark.RESOLUTION, emoji_marks)}")
     return "Unknown yet: " + "; ".join(parts) + "."
+
+
+def _why_no_duration(t: Timeline) -> str:
+    return inverted_duration(t, "duration") or "start or resolution not marked"
 
 
 def _front_matter(pm: Postmortem, t: Timeline) -> list[str]:
@@ -320,7 +328,7 @@ def render_summary_lines(pm: Postmortem, timeline: Timeline) -> list[str]:
         f"Status: {STATUS_LABELS[pm.status]}",
         f"Severity: {pm.severity.value if pm.severity else 'not set'}",
         f"Lead: {_one_line(pm.lead or '') or 'nobody yet'}",
-        f"Duration: {duration_text(timeline) or 'unknown (start or resolution not marked)'}",
+        f"Duration: {duration_text(timeline) or f'unknown ({_why_no_duration(timeline)})'}",
         "Still empty: " + ", ".join(SECTION_TITLES[s] for s in empty)
         if empty
         else "Every section has something in it.",

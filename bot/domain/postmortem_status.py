@@ -1,4 +1,5 @@
-"""Where a postmortem stands: status moves, what completing needs, the 48-hour window, phase order.
+"""Where a postmortem stands: status moves, what completing needs, the 48-hour window, phase order
+(`phase_warnings`, which lives with the timeline's views in timeline_render and is re-exported here).
 
 Pure: no Slack, no database, no wall clock (callers pass `now`). Every datetime is aware UTC.
 The postmortem record and its sections are in postmortem.py.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from bot.domain.errors import UserError
@@ -22,14 +23,8 @@ from bot.domain.postmortem import (
     empty_sections,
     or_list,
 )
-from bot.domain.timeline import PHASES, Mark, Timeline
-from bot.domain.timeline_render import (
-    PHASE_LABELS,
-    format_duration,
-    hhmm,
-    utc_date,
-    utc_minute,
-)
+from bot.domain.timeline_render import format_duration, utc_minute
+from bot.domain.timeline_render import phase_warnings as phase_warnings  # phase order: timeline_render
 
 # --- status moves and completion -------------------------------------------------------------------
 
@@ -187,41 +182,3 @@ def describe_window(w: WindowState) -> str:
         return f"{_hours_minutes(w.left)} left in the {name} (until {due} UTC)."
     ago = _hours_minutes(w.left)
     return f"The {name} closed at {due} UTC" + ("." if ago == "0m" else f", {ago} ago.")
-
-
-# --- phases ----------------------------------------------------------------------------------------
-
-
-def _pair_times(a: datetime, b: datetime) -> tuple[str, str]:
-    """Both as HH:MM, or with seconds when that is what tells them apart, or with dates."""
-    if utc_date(a) != utc_date(b):
-        return utc_minute(a), utc_minute(b)
-    if hhmm(a) == hhmm(b):
-        return _hhmmss(a), _hhmmss(b)
-    return hhmm(a), hhmm(b)
-
-
-def _hhmmss(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%H:%M:%S")
-
-
-def phase_warnings(t: Timeline) -> list[str]:
-    """Phases marked out of order, e.g. "mitigation (14:05) is before detection (14:19)".
-
-    The order is impact start → detection → acknowledgment → mitigation → resolution; a phase is
-    compared with the latest phase marked before it in that order, so each phase is named at most
-    once and every inversion shows up. Equal times are in order; missing phases are skipped.
-    """
-    warnings: list[str] = []
-    latest: tuple[Mark, datetime] | None = None
-    for mark in PHASES:
-        at = t.phases.get(mark)
-        if at is None:
-            continue
-        if latest is not None and at < latest[1]:
-            shown, earlier = _pair_times(at, latest[1])
-            this, that = PHASE_LABELS[mark].lower(), PHASE_LABELS[latest[0]].lower()
-            warnings.append(f"{this} ({shown}) is before {that} ({earlier})")
-        if latest is None or at > latest[1]:
-            latest = (mark, at)
-    return warnings

@@ -5,12 +5,15 @@ Pure: no Slack client, no database, no wall clock. Every datetime it returns is 
 How a message gets onto the timeline:
 - Reactions mark it (`DEFAULT_EMOJI_MARKS`, configurable); a pinned message is a key event.
 - The curated timeline holds marked and key messages; `include_all=True` adds every other
-  human message. Unmarked bot/integration messages stay off even then: they are on the
-  timeline only when someone marked them (a marked alert is an event, the rest is noise).
+  captured message, people's and apps' alike: an unmarked alert still shows what fired and when.
+  Entries posted by an app or integration say so (`Entry.from_app`).
 - Deleted messages, tombstones and system messages (joins, topic changes, pins…) never are.
-- A marked or key message that states a clock time ("rolled back at 20:58 UTC") is placed at
+- A marked or key message holding Slack's own date token (`<!date^EPOCH^…>`) is placed at that
+  exact instant. One that states a clock time ("rolled back at 20:58 UTC") is placed at
   that time; a time without a zone is read in the author's Slack time zone, else `default_tz`.
-  Everything else sits at its posting time.
+  A stated time after the post (a plan) or more than 7 days from it leaves the message at its
+  posting time (`clock_times.trusted`). Everything else sits at its posting time.
+- Durations are never negative: one whose end is marked before its start is unknown (None).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.clock_times import stated_time
+from bot.domain.clock_times import stated_time, trusted
+from bot.domain.slack_text import Readable, date_token_at
+from bot.domain.slack_text import readable_text as readable_text  # re-exported: callers read it here
 
 
 class Mark(StrEnum):
@@ -168,6 +173,7 @@ class Entry:
     text: str  # readable: mentions, channels and links resolved, entities unescaped
     marks: tuple[Mark, ...]  # in Mark order; KEY_EVENT last
     stated: bool  # True when `at` comes from a time stated in the text
+    from_app: bool = False  # posted by an app or integration (an alert, a bot, a workflow), not a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +186,11 @@ class Durations:
 
 
 def _between(start: datetime | None, end: datetime | None) -> timedelta | None:
-    return end - start if start is not None and end is not None else None
+    """`end - start`; None when either is missing or the end is before the start (phases marked
+    out of order: the marks need checking, and a negative duration means nothing)."""
+    if start is None or end is None or end < start:
+        return None
+    return end - start
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +202,8 @@ class Timeline:
     @property
     def durations(self) -> Durations:
         """Detect is measured from impact start, the rest from detection; the overall duration from
-        impact start, or from detection when nobody marked the start. A missing end → None."""
+        impact start, or from detection when nobody marked the start. A missing end, or one
+        before its start → None."""
         impact = self.phases.get(Mark.IMPACT_START)
         detection = self.phases.get(Mark.DETECTION)
         return Durations(
@@ -202,70 +213,6 @@ class Timeline:
             time_to_resolve=_between(detection, self.phases.get(Mark.RESOLUTION)),
             duration=_between(impact or detection, self.phases.get(Mark.RESOLUTION)),
         )
-
-
-# One pass over the text: a Slack token `<…>` or one of the three entities Slack escapes.
-_TOKEN = re.compile(r"<([^<>]*)>|&(?:amp|lt|gt);")
-_BROADCASTS = frozenset({"here", "channel", "everyone"})
-
-
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-class _Readable:
-    """Renders message texts for one set of users and channels; each distinct token is resolved
-    once per build, which keeps 10,000 messages cheap."""
-
-    def __init__(self, users: Mapping[str, UserInfo], channel_names: Mapping[str, str]) -> None:
-        self.users = users
-        self.channel_names = channel_names
-        self.memo: dict[str, str] = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
-
-    def __call__(self, text: str) -> str:
-        if "<" not in text and "&" not in text:
-            return text
-        return _TOKEN.sub(self._token, text)
-
-    def _token(self, match: re.Match[str]) -> str:
-        key = match.group()
-        shown = self.memo.get(key)
-        if shown is None:
-            shown = self.memo[key] = self._resolve(match.group(1))
-        return shown
-
-    def _resolve(self, content: str) -> str:
-        target, _, label = content.partition("|")
-        label = _unescape(label)
-        if target.startswith("@"):
-            user = self.users.get(target[1:])
-            return "@" + ((user.display_name if user else "") or label or target[1:])
-        if target.startswith("#"):
-            return "#" + (label or self.channel_names.get(target[1:]) or target[1:])
-        if target.startswith("!"):
-            kind = target[1:].partition("^")[0]
-            if kind in _BROADCASTS:
-                return "@" + kind
-            if kind == "subteam":
-                return label if label.startswith("@") else "@" + (label or "group")
-            return label or kind  # <!date^…|fallback> and anything newer: Slack's own fallback text
-        url = _unescape(target)
-        if url.startswith("mailto:") and label in ("", url[len("mailto:") :]):
-            return url[len("mailto:") :]
-        if not label or label == url:
-            return url
-        return f"{label} ({url})"
-
-
-def readable_text(
-    text: str, users: Mapping[str, UserInfo], channel_names: Mapping[str, str] = _NO_NAMES
-) -> str:
-    """Slack's wire format → what a reader sees: `<@U1>` → `@Ana`, `<#C1|inc>` → `#inc`,
-    `<https://x|docs>` → `docs (https://x)`, `<!here>` → `@here`, `&lt;` → `<`. A user's current
-    display name wins over the label in the token; a channel's label wins over `channel_names`."""
-    return _Readable(users, channel_names)(text)
 
 
 @lru_cache(maxsize=1024)
@@ -297,6 +244,9 @@ def _marks(message: CapturedMessage, emoji_marks: Mapping[str, Mark]) -> tuple[M
 def _stated_at(
     message: CapturedMessage, posted_at: datetime, users: Mapping[str, UserInfo], default_tz: tzinfo
 ) -> datetime | None:
+    exact = date_token_at(message.text)  # Slack's <!date^EPOCH^…> names the instant itself
+    if exact is not None:  # exact, but still a plan or a far date like any other stated time
+        return exact if trusted(exact, posted_at) else None
     user = users.get(message.user_id) if message.user_id else None
     tz = (_zone(user.tz) if user and user.tz else None) or default_tz
     try:
@@ -306,10 +256,12 @@ def _stated_at(
         return None  # an unreadable time is no time: the entry sits at its posting time
     if at is None:
         return None
-    return at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    at = at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    # A plan ("failover at 18:10" posted 18:05) or a date far from the post leaves it at its posting time.
+    return at if trusted(at, posted_at) else None
 
 
-def _entry_text(message: CapturedMessage, readable: _Readable) -> str:
+def _entry_text(message: CapturedMessage, readable: Readable) -> str:
     text = readable(message.text).strip()
     if message.files:
         attached = f"(attached: {', '.join(message.files)})"
@@ -334,13 +286,13 @@ def build_timeline(
     for message in messages:
         latest[message.ts] = message
 
-    readable = _Readable(users, channel_names)
+    readable = Readable(users, channel_names)
     entries: list[Entry] = []
     for message in latest.values():
         if message.deleted or message.subtype == TOMBSTONE_SUBTYPE or message.subtype in SYSTEM_SUBTYPES:
             continue
         marks = _marks(message, by_emoji)
-        if not marks and (not include_all or _is_bot(message)):
+        if not marks and not include_all:
             continue
         posted_at = ts_to_datetime(message.ts)
         at = _stated_at(message, posted_at, users, default_tz) if marks else None
@@ -354,6 +306,7 @@ def build_timeline(
                 text=_entry_text(message, readable),
                 marks=marks,
                 stated=at is not None,
+                from_app=_is_bot(message),
             )
         )
     entries.sort(key=lambda e: (e.at, e.posted_at, e.ts))

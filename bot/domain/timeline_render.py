@@ -34,8 +34,8 @@ DURATION_LABELS: tuple[tuple[str, str], ...] = (
 def format_duration(td: timedelta) -> str:
     """`47m`, `2h 14m`, `1d 3h 5m`; zero units are left out (`2h`, `1d 5m`).
 
-    Truncated to whole minutes, so anything under a minute reads `0m`; negative durations (a
-    phase marked before the one it is measured from) keep their sign: `-5m`.
+    Truncated to whole minutes, so anything under a minute reads `0m`; a negative timedelta keeps
+    its sign (`-5m`), though a timeline's durations never are negative (see `shown_duration`).
     """
     minutes = int(td / timedelta(minutes=1))  # toward zero: -30 s is "0m", not "-0m"
     if minutes < 0:
@@ -76,9 +76,95 @@ def missing_phase(mark: Mark, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MA
     return f"missing — mark it with :{emoji}:"
 
 
+# --- phases out of order --------------------------------------------------------------------------
+
+CHECK_THE_MARKS = "check the marks"
+
+# Durations attribute → (its start: the first of these marked; its end).
+_DURATION_ENDS: Mapping[str, tuple[tuple[Mark, ...], Mark]] = {
+    "time_to_detect": ((Mark.IMPACT_START,), Mark.DETECTION),
+    "time_to_acknowledge": ((Mark.DETECTION,), Mark.ACKNOWLEDGMENT),
+    "time_to_mitigate": ((Mark.DETECTION,), Mark.MITIGATION),
+    "time_to_resolve": ((Mark.DETECTION,), Mark.RESOLUTION),
+    "duration": ((Mark.IMPACT_START, Mark.DETECTION), Mark.RESOLUTION),
+}
+
+
+def _pair_times(a: datetime, b: datetime) -> tuple[str, str]:
+    """Both as HH:MM, or with seconds when that is what tells them apart, or with dates."""
+    if utc_date(a) != utc_date(b):
+        return utc_minute(a), utc_minute(b)
+    if hhmm(a) == hhmm(b):
+        return _hhmmss(a), _hhmmss(b)
+    return hhmm(a), hhmm(b)
+
+
+def _hhmmss(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def phase_warnings(t: Timeline) -> list[str]:
+    """Phases marked out of order, e.g. "mitigation (14:05) is before detection (14:19)".
+
+    The order is impact start → detection → acknowledgment → mitigation → resolution; a phase is
+    compared with the latest phase marked before it in that order, so each phase is named at most
+    once and every inversion shows up. Equal times are in order; missing phases are skipped.
+    """
+    warnings: list[str] = []
+    latest: tuple[Mark, datetime] | None = None
+    for mark in PHASES:
+        at = t.phases.get(mark)
+        if at is None:
+            continue
+        if latest is not None and at < latest[1]:
+            shown, earlier = _pair_times(at, latest[1])
+            this, that = PHASE_LABELS[mark].lower(), PHASE_LABELS[latest[0]].lower()
+            warnings.append(f"{this} ({shown}) is before {that} ({earlier})")
+        if latest is None or at > latest[1]:
+            latest = (mark, at)
+    return warnings
+
+
+def out_of_order(t: Timeline) -> list[str]:
+    """`phase_warnings` as every view shows them: "mitigation (14:05) is before detection (14:19)
+    — check the marks"."""
+    return [f"{warning} — {CHECK_THE_MARKS}" for warning in phase_warnings(t)]
+
+
+def inverted_duration(t: Timeline, attr: str) -> str | None:
+    """Why the duration `attr` (a `Durations` field) is unknown when its end is marked before its
+    start: "mitigation is before detection — check the marks"; None when it is not inverted."""
+    starts, end_mark = _DURATION_ENDS[attr]
+    start_mark = next((mark for mark in starts if t.phases.get(mark) is not None), None)
+    start, end = (t.phases.get(start_mark) if start_mark else None), t.phases.get(end_mark)
+    if start_mark is None or start is None or end is None or end >= start:
+        return None
+    this, that = PHASE_LABELS[end_mark].lower(), PHASE_LABELS[start_mark].lower()
+    return f"{this} is before {that} — {CHECK_THE_MARKS}"
+
+
+def shown_duration(t: Timeline, attr: str) -> str:
+    """A duration as the views show it: `1h 7m`, `unknown`, or `unknown (mitigation is before
+    detection — check the marks)`. Never negative."""
+    td: timedelta | None = getattr(t.durations, attr)
+    if td is not None:
+        return format_duration(td)
+    reason = inverted_duration(t, attr)
+    return f"unknown ({reason})" if reason else "unknown"
+
+
 def marks_label(marks: tuple[Mark, ...]) -> str:
     """`[detection, key event]`, or "" for an unmarked entry."""
     return f"[{', '.join(PHASE_LABELS[m].lower() for m in marks)}]" if marks else ""
+
+
+APP_NOTE = "(app)"
+
+
+def app_note(entry: Entry) -> str:
+    """`(app)` for an entry an app or integration posted (an alert, a bot, a workflow), as Slack
+    badges them; "" for a person's."""
+    return APP_NOTE if entry.from_app else ""
 
 
 def stated_note(entry: Entry) -> str:
@@ -94,7 +180,8 @@ def stated_note(entry: Entry) -> str:
 def _text_line(entry: Entry) -> str:
     lines = entry.text.splitlines() or [""]
     body = "\n" + " " * 9  # continuation lines align under the text
-    suffix = "  ".join(part for part in (marks_label(entry.marks), stated_note(entry)) if part)
+    notes = (marks_label(entry.marks), stated_note(entry), app_note(entry))
+    suffix = "  ".join(part for part in notes if part)
     text = body.join(lines)
     return f"{hhmm(entry.at)}  {entry.user}  {text}" + (f"  {suffix}" if suffix else "")
 
@@ -108,12 +195,11 @@ def render_text(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MAR
         out.append(
             f"  {PHASE_LABELS[mark]:<{width}}  {utc_minute(at) if at else missing_phase(mark, emoji_marks)}"
         )
+    out += [f"  Out of order: {warning}" for warning in out_of_order(t)]
     out += ["", "Durations"]
-    durations = t.durations
     dwidth = max(len(label) for _, label in DURATION_LABELS)
     for attr, label in DURATION_LABELS:
-        td: timedelta | None = getattr(durations, attr)
-        out.append(f"  {label:<{dwidth}}  {format_duration(td) if td is not None else 'unknown'}")
+        out.append(f"  {label:<{dwidth}}  {shown_duration(t, attr)}")
     out += ["", f"Entries ({len(t.entries)})"]
     if not t.entries:
         out.append("  (none: mark messages with emoji reactions to build the timeline)")
@@ -141,11 +227,11 @@ def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI
         at = t.phases.get(mark)
         shown = utc_minute(at) if at else f"_{missing_phase(mark, emoji_marks)}_"
         out.append(f"| {PHASE_LABELS[mark]} | {shown} |")
+    if warnings := out_of_order(t):
+        out += ["", *(f"- **Out of order:** {md_cell(warning)}" for warning in warnings)]
     out += ["", "### Durations", ""]
-    durations = t.durations
     for attr, label in DURATION_LABELS:
-        td: timedelta | None = getattr(durations, attr)
-        out.append(f"- {label}: {format_duration(td) if td is not None else 'unknown'}")
+        out.append(f"- {label}: {shown_duration(t, attr)}")
     out += ["", "### Timeline", "", "| Time (UTC) | Event | Source |", "|---|---|---|"]
     day: date | None = None
     for entry in t.entries:
@@ -156,7 +242,8 @@ def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI
             event += f" **{md_cell(marks_label(entry.marks))}**"
         if entry.stated:
             event += f" _{stated_note(entry)}_"
-        out.append(f"| {time} | {event} | {md_cell(entry.user)} |")
+        source = f"{entry.user} {APP_NOTE}" if entry.from_app else entry.user
+        out.append(f"| {time} | {event} | {md_cell(source)} |")
     return "\n".join(out) + "\n"
 
 
@@ -165,7 +252,9 @@ def _seconds(td: timedelta | None) -> int | None:
 
 
 def timeline_json(t: Timeline) -> dict[str, Any]:
-    """The stable machine-readable shape; every time is `YYYY-MM-DDTHH:MM:SSZ`."""
+    """The stable machine-readable shape; every time is `YYYY-MM-DDTHH:MM:SSZ`; `from_app` is true
+    for an entry an app or integration posted. A duration whose phases are out of order is null,
+    like a missing one; `phase_warnings` says which phases ("… — check the marks")."""
     durations = t.durations
     return {
         "channel": t.channel,
@@ -182,7 +271,9 @@ def timeline_json(t: Timeline) -> dict[str, Any]:
                 "user": e.user,
                 "text": e.text,
                 "marks": [m.value for m in e.marks],
+                "from_app": e.from_app,
             }
             for e in t.entries
         ],
+        "phase_warnings": out_of_order(t),
     }

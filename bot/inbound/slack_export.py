@@ -1,40 +1,42 @@
-"""Read one channel out of a standard Slack workspace export (the .zip or its unpacked folder).
+"""Read one channel out of a Slack export (the .zip or its unpacked folder), from any plan.
 
 The layout Slack writes:
   channels.json            [{"id": "C…", "name": "general", …}]   public channels
-  groups.json, mpims.json  the same for private channels and group DMs (optional)
+  groups.json, mpims.json, dms.json   private channels, group DMs, DMs (optional)
   users.json               [{"id", "name", "real_name", "tz", "profile": {"display_name", "real_name"}}]
-  <channel name>/YYYY-MM-DD.json   that day's messages, thread replies included
+  org_users.json           the same, from an Enterprise Grid organization (users.json's name there;
+                           its ids are W…, and messages and mentions use them)
+  <channel name>/YYYY-MM-DD.json   that day's messages, thread replies included (DMs: <id>/…)
 
-Only the index files and the requested channel's day files are read; a zip is read in place.
-Every problem is an ExportError whose message names the file and says what is wrong.
+Where those files are inside what was passed (a top folder, macOS and Windows leftovers) is
+`export_files`' business. Only the index files and the requested channel's day files are read; a
+zip is read in place. Every problem is an ExportError whose message names the file and says what
+is wrong.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
-import re
-import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.domain.errors import UserError
 from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
+from bot.inbound.export_files import (
+    CHANNELS_FILE,
+    DAY_FILE,
+    GRID_USERS_FILE,
+    OPTIONAL_CHANNEL_FILES,
+    USERS_FILE,
+    ExportError,
+    ExportFiles,
+)
 from bot.outbound.slack.payloads import message_from_slack, user_from_slack
 
-USERS_FILE = "users.json"
-CHANNELS_FILE = "channels.json"
-OPTIONAL_CHANNEL_FILES = ("groups.json", "mpims.json")
-_DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
-
-
-class ExportError(UserError):
-    """The export cannot be read; the message names the file and what is wrong."""
+__all__ = ["ExportError", "ExportedChannel", "read_export"]
 
 
 @dataclass(frozen=True)
@@ -52,84 +54,7 @@ class ExportedChannel:
         return tuple(record.captured() for record in self.records)
 
 
-class _Source:
-    """Files of an export by their '/'-separated path inside it, from a folder or a zip."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._zip: zipfile.ZipFile | None = None
-        self._prefix = ""
-        self._names: frozenset[str] = frozenset()
-        if path.is_dir():
-            return
-        if not path.exists():
-            raise ExportError(
-                f"{path}: no such file or folder. Pass a Slack export .zip or its unpacked folder."
-            )
-        if not zipfile.is_zipfile(path):
-            raise ExportError(f"{path}: not a Slack export. Pass the export's .zip or its unpacked folder.")
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ExportError(f"{path}: cannot open the zip ({exc}).") from exc
-        self._names = frozenset(n for n in self._zip.namelist() if not n.endswith("/"))
-        if CHANNELS_FILE not in self._names and USERS_FILE not in self._names:
-            # Re-zipped folders put everything under one top-level directory.
-            tops = {n.split("/", 1)[0] for n in self._names if "/" in n}
-            found = [t for t in tops if f"{t}/{USERS_FILE}" in self._names]
-            if len(found) == 1:
-                self._prefix = found[0] + "/"
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-
-    def describe(self, name: str) -> str:
-        """How to name a file in a message: the path a person can find."""
-        if self._zip is None:
-            return str(self.path / name)
-        return f"{self.path}:{self._prefix}{name}"
-
-    def exists(self, name: str) -> bool:
-        if self._zip is None:
-            return (self.path / name).is_file()
-        return self._prefix + name in self._names
-
-    def is_dir(self, name: str) -> bool:
-        if self._zip is None:
-            return (self.path / name).is_dir()
-        inside = f"{self._prefix}{name}/"
-        return any(n.startswith(inside) for n in self._names)
-
-    def list_dir(self, name: str) -> list[str]:
-        """File names directly inside folder `name`."""
-        if self._zip is None:
-            return [p.name for p in (self.path / name).iterdir() if p.is_file()]
-        inside = f"{self._prefix}{name}/"
-        return [n[len(inside) :] for n in self._names if n.startswith(inside) and "/" not in n[len(inside) :]]
-
-    def read_json(self, name: str) -> Any:
-        where = self.describe(name)
-        try:
-            if self._zip is None:
-                raw = (self.path / name).read_bytes()
-            else:
-                raw = self._zip.read(self._prefix + name)
-        except (OSError, KeyError, zipfile.BadZipFile) as exc:
-            raise ExportError(f"{where}: cannot read it ({exc}).") from exc
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ExportError(f"{where}: not UTF-8 text (byte {exc.start}).") from exc
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ExportError(
-                f"{where}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
-            ) from exc
-
-
-def _list_of_objects(source: _Source, name: str) -> list[dict[str, Any]]:
+def _list_of_objects(source: ExportFiles, name: str) -> list[dict[str, Any]]:
     data = source.read_json(name)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ExportError(f"{source.describe(name)}: expected a JSON list of objects, as Slack exports it.")
@@ -143,29 +68,58 @@ def _message(raw: Mapping[str, Any], where: str) -> NewMessage:
         raise ExportError(f"{where}: {exc}.") from exc
 
 
-def _find_channel(source: _Source, wanted: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The channel's entry in the index files, and id → name for every listed channel."""
-    listed: list[dict[str, Any]] = []
-    for name in (CHANNELS_FILE, *OPTIONAL_CHANNEL_FILES):
-        if name == CHANNELS_FILE or source.exists(name):
-            listed += _list_of_objects(source, name)
+def _check_index_files(source: ExportFiles) -> tuple[str, ...]:
+    """The user lists present (users.json and/or Grid's org_users.json); ExportError when a kind of
+    index file is missing altogether."""
+    user_files = tuple(name for name in (USERS_FILE, GRID_USERS_FILE) if source.exists(name))
+    if not user_files:
+        raise ExportError(
+            f"{source.describe(USERS_FILE)}: missing, and no {GRID_USERS_FILE} (its name in an Enterprise "
+            "Grid export) either. A Slack export has one of them beside channels.json at its top level; "
+            "is this the right folder or zip, or was the file left out when it was re-packed?"
+        )
+    if not any(source.exists(name) for name in (CHANNELS_FILE, *OPTIONAL_CHANNEL_FILES)):
+        raise ExportError(
+            f"{source.describe(CHANNELS_FILE)}: missing (and no groups.json, mpims.json or dms.json). "
+            "A Slack export lists its channels there, at its top level; is this the right folder or zip?"
+        )
+    return user_files
+
+
+def _find_channel(source: ExportFiles, wanted: str) -> tuple[dict[str, Any], dict[str, str], str]:
+    """The channel's entry in the index files, id → name for every listed channel, and the index
+    file that lists it."""
+    listed: list[tuple[str, dict[str, Any]]] = []
+    for index in (CHANNELS_FILE, *OPTIONAL_CHANNEL_FILES):
+        if source.exists(index):
+            listed += [(index, c) for c in _list_of_objects(source, index)]
     names = {
-        c["id"]: c["name"] for c in listed if isinstance(c.get("id"), str) and isinstance(c.get("name"), str)
+        c["id"]: c["name"]
+        for _, c in listed
+        if isinstance(c.get("id"), str) and isinstance(c.get("name"), str)
     }
     key = wanted.strip().lstrip("#").lower()
-    for c in listed:
+    for index, c in listed:
         if str(c.get("name", "")).lower() == key or c.get("id") == wanted.strip():
-            return c, names
+            return c, names, index
     known = sorted(set(names.values()))
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
     hint = f"Did you mean {', '.join('#' + n for n in close)}?" if close else ""
     shown = ", ".join("#" + n for n in known[:8]) + (f" and {len(known) - 8} more" if len(known) > 8 else "")
     listing = f"It has: {shown}." if known else "It lists no channels."
-    raise ExportError(
-        f"{source.describe(CHANNELS_FILE)}: no channel named #{key} in this export. {hint} {listing}".replace(
-            "  ", " "
-        )
-    )
+    where = source.describe(CHANNELS_FILE if source.exists(CHANNELS_FILE) else listed[0][0] if listed else "")
+    raise ExportError(f"{where}: no channel named #{key} in this export. {hint} {listing}".replace("  ", " "))
+
+
+def _users(source: ExportFiles, user_files: tuple[str, ...]) -> tuple[dict[str, UserInfo], str | None]:
+    """Everyone in users.json and org_users.json (W… ids on Enterprise Grid), and the workspace most
+    of them belong to."""
+    raw_users = [
+        raw for name in user_files for raw in _list_of_objects(source, name) if isinstance(raw.get("id"), str)
+    ]
+    users = {str(raw["id"]): user_from_slack(raw) for raw in raw_users}
+    teams = Counter(str(raw["team_id"]) for raw in raw_users if isinstance(raw.get("team_id"), str))
+    return users, teams.most_common(1)[0][0] if teams else None
 
 
 def read_export(path: Path, channel: str) -> ExportedChannel:
@@ -174,27 +128,21 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
     `channel` is a name, with or without '#' (or a channel id). Messages come sorted by ts; a ts
     that appears in more than one day file counts once (the first one read).
     """
-    source = _Source(Path(path))
+    source = ExportFiles(Path(path))
     try:
-        for required in (USERS_FILE, CHANNELS_FILE):
-            if not source.exists(required):
-                raise ExportError(
-                    f"{source.describe(required)}: missing. A Slack export has users.json and "
-                    "channels.json at its top level; is this the right folder or zip?"
-                )
-        found, channel_names = _find_channel(source, channel)
-        name = str(found["name"])
-        raw_users = [raw for raw in _list_of_objects(source, USERS_FILE) if isinstance(raw.get("id"), str)]
-        users = {str(raw["id"]): user_from_slack(raw) for raw in raw_users}
-        teams = Counter(str(raw["team_id"]) for raw in raw_users if isinstance(raw.get("team_id"), str))
-        folder = name if source.is_dir(name) else str(found.get("id", name))
-        if not source.is_dir(folder):
+        user_files = _check_index_files(source)
+        found, channel_names, index = _find_channel(source, channel)
+        channel_id = str(found.get("id", ""))
+        name = str(found.get("name") or channel_id)
+        folder = next((f for f in (name, channel_id) if f and source.is_dir(f)), None)
+        if folder is None:
             raise ExportError(
-                f"{source.describe(name)}: missing. channels.json lists #{name}, but the export has "
+                f"{source.describe(name)}: missing. {index} lists #{name}, but the export has "
                 "no folder of its messages (was it left out of the export?)."
             )
+        users, team_id = _users(source, user_files)
         messages: dict[str, NewMessage] = {}
-        for day in sorted(f for f in source.list_dir(folder) if _DAY_FILE.fullmatch(f)):
+        for day in sorted(f for f in source.list_dir(folder) if DAY_FILE.fullmatch(f)):
             where = f"{folder}/{day}"
             for raw in _list_of_objects(source, where):
                 message = _message(raw, source.describe(where))
@@ -203,10 +151,10 @@ def read_export(path: Path, channel: str) -> ExportedChannel:
         source.close()
     ordered = sorted(messages.values(), key=lambda m: ts_to_datetime(m.ts))
     return ExportedChannel(
-        id=str(found.get("id", "")),
+        id=channel_id,
         name=name,
         records=tuple(ordered),
-        team_id=teams.most_common(1)[0][0] if teams else None,
+        team_id=team_id,
         users=users,
         channel_names=channel_names,
     )

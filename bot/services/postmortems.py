@@ -102,7 +102,8 @@ def _to_domain(
         factors=factors,
         created_at=record.created_at,
         resolved_at=everything.phases.get(Mark.RESOLUTION),
-        participants=tuple(sorted({e.user for e in everything.entries})),
+        # People who posted, and the apps whose posts someone marked; not every unmarked alert.
+        participants=tuple(sorted({e.user for e in everything.entries if e.marks or not e.from_app})),
         root_cause_flagged=record.root_cause_flagged,
     )
 

@@ -27,6 +27,7 @@ from bot.domain.timeline import (
     readable_text,
     ts_to_datetime,
 )
+from tests.factories import at
 
 D = datetime(2025, 3, 15, tzinfo=UTC)
 USERS = {
@@ -50,10 +51,6 @@ def msg(
     return CapturedMessage(
         ts=ts_at(hh, mm), text=text or f"said at {hhmm}", user_id=user, reactions=frozenset(reactions), **kw
     )
-
-
-def utc(hh: int, mm: int, ss: int = 0, day: int = 15) -> datetime:
-    return datetime(2025, 3, day, hh, mm, ss, tzinfo=UTC)
 
 
 @dataclass
@@ -177,11 +174,11 @@ def test_entries_are_ordered_by_event_time_whatever_the_input_order(fake_stated:
     messages = [msg("22:30", "c", "eyes"), msg("22:00", "a", "boom"), msg("22:10", "b", "rotating_light")]
     t = build_timeline("inc", messages, USERS)
     assert [e.text for e in t.entries] == ["a", "b", "c"]
-    assert [e.at for e in t.entries] == [utc(22, 0), utc(22, 10), utc(22, 30)]
+    assert [e.at for e in t.entries] == [at(22, 0), at(22, 10), at(22, 30)]
 
 
 def test_ties_in_event_time_are_broken_by_ts(fake_stated: FakeStatedTime) -> None:
-    fake_stated.answers = {"x at 21:00": utc(21, 0), "y at 21:00": utc(21, 0)}
+    fake_stated.answers = {"x at 21:00": at(21, 0), "y at 21:00": at(21, 0)}
     later = msg("22:30", "x at 21:00", "pushpin")
     earlier = msg("22:20", "y at 21:00", "pushpin")
     t = build_timeline("inc", [later, earlier], USERS)
@@ -200,11 +197,11 @@ def test_ties_in_event_time_are_broken_by_ts(fake_stated: FakeStatedTime) -> Non
                 msg("23:10", "", "white_check_mark"),
             ],
             {
-                Mark.IMPACT_START: utc(22, 0),
-                Mark.DETECTION: utc(22, 5),
-                Mark.ACKNOWLEDGMENT: utc(22, 6),
-                Mark.MITIGATION: utc(22, 30),
-                Mark.RESOLUTION: utc(23, 10),
+                Mark.IMPACT_START: at(22, 0),
+                Mark.DETECTION: at(22, 5),
+                Mark.ACKNOWLEDGMENT: at(22, 6),
+                Mark.MITIGATION: at(22, 30),
+                Mark.RESOLUTION: at(23, 10),
             },
             id="all five",
         ),
@@ -214,12 +211,12 @@ def test_ties_in_event_time_are_broken_by_ts(fake_stated: FakeStatedTime) -> Non
                 msg("22:05", "", "rotating_light"),
                 msg("22:10", "", "rotating_light"),
             ],
-            {Mark.DETECTION: utc(22, 5)},
+            {Mark.DETECTION: at(22, 5)},
             id="earliest of several",
         ),
         pytest.param(
             [msg("22:05", "", "rotating_light", "eyes", "+1")],
-            {Mark.DETECTION: utc(22, 5), Mark.ACKNOWLEDGMENT: utc(22, 5)},
+            {Mark.DETECTION: at(22, 5), Mark.ACKNOWLEDGMENT: at(22, 5)},
             id="one message two marks",
         ),
         pytest.param(
@@ -228,27 +225,27 @@ def test_ties_in_event_time_are_broken_by_ts(fake_stated: FakeStatedTime) -> Non
         pytest.param([msg("22:05", "", "tada", "+1")], {}, id="other emoji mean nothing"),
         pytest.param(
             [msg("22:05", "", "eyes::skin-tone-2"), msg("22:06", "", "rotating_light::skin-tone-6")],
-            {Mark.ACKNOWLEDGMENT: utc(22, 5), Mark.DETECTION: utc(22, 6)},
+            {Mark.ACKNOWLEDGMENT: at(22, 5), Mark.DETECTION: at(22, 6)},
             id="skin tones",
         ),
         pytest.param(
             [msg("22:05", "", "eyes", deleted=True), msg("22:09", "", "eyes")],
-            {Mark.ACKNOWLEDGMENT: utc(22, 9)},
+            {Mark.ACKNOWLEDGMENT: at(22, 9)},
             id="deleted marks do not count",
         ),
         pytest.param(
             [msg("22:05", "", "eyes", subtype="channel_join"), msg("22:09", "", "eyes")],
-            {Mark.ACKNOWLEDGMENT: utc(22, 9)},
+            {Mark.ACKNOWLEDGMENT: at(22, 9)},
             id="system messages do not count",
         ),
         pytest.param(
             [msg("22:05", "", "rotating_light", user=None, subtype="bot_message", author_name="Grafana")],
-            {Mark.DETECTION: utc(22, 5)},
+            {Mark.DETECTION: at(22, 5)},
             id="bot alert",
         ),
         pytest.param(
             [msg("22:05", "", "eyes", thread_ts=ts_at(22, 0))],
-            {Mark.ACKNOWLEDGMENT: utc(22, 5)},
+            {Mark.ACKNOWLEDGMENT: at(22, 5)},
             id="thread reply",
         ),
     ],
@@ -263,20 +260,20 @@ def test_phase_is_the_earliest_entry_carrying_its_mark(
 
 
 def test_phases_follow_stated_times(fake_stated: FakeStatedTime) -> None:
-    fake_stated.answers = {"impact began at 21:40": utc(21, 40)}
+    fake_stated.answers = {"impact began at 21:40": at(21, 40)}
     t = build_timeline(
         "inc", [msg("22:00", "", "boom"), msg("22:15", "impact began at 21:40", "boom")], USERS
     )
-    assert t.phases[Mark.IMPACT_START] == utc(21, 40)
+    assert t.phases[Mark.IMPACT_START] == at(21, 40)
 
 
 def test_configured_map_replaces_the_default(fake_stated: FakeStatedTime) -> None:
     marks = parse_emoji_marks("fire=impact_start,boom=impact_start,rotating_light=detection")
     messages = [msg("22:00", "", "fire"), msg("22:01", "", "eyes"), msg("22:02", "", ":Rotating_Light:")]
     t = build_timeline("inc", messages, USERS, emoji_marks=marks)
-    assert t.phases[Mark.IMPACT_START] == utc(22, 0)
+    assert t.phases[Mark.IMPACT_START] == at(22, 0)
     assert t.phases[Mark.ACKNOWLEDGMENT] is None
-    assert t.phases[Mark.DETECTION] == utc(22, 2)
+    assert t.phases[Mark.DETECTION] == at(22, 2)
     assert len(t.entries) == 2
 
 
@@ -292,40 +289,58 @@ M = timedelta(minutes=1)
     [
         pytest.param(
             phases(
-                impact_start=utc(22, 0),
-                detection=utc(22, 8),
-                acknowledgment=utc(22, 9),
-                mitigation=utc(22, 40),
-                resolution=utc(23, 12),
+                impact_start=at(22, 0),
+                detection=at(22, 8),
+                acknowledgment=at(22, 9),
+                mitigation=at(22, 40),
+                resolution=at(23, 12),
             ),
             Durations(8 * M, 1 * M, 32 * M, 64 * M, 72 * M),
             id="complete",
         ),
         pytest.param(
             phases(
-                detection=utc(22, 8),
-                acknowledgment=utc(22, 9),
-                mitigation=utc(22, 40),
-                resolution=utc(23, 12),
+                detection=at(22, 8),
+                acknowledgment=at(22, 9),
+                mitigation=at(22, 40),
+                resolution=at(23, 12),
             ),
             Durations(None, 1 * M, 32 * M, 64 * M, 64 * M),
             id="impact start missing: duration falls back to detection",
         ),
         pytest.param(
-            phases(impact_start=utc(22, 0), resolution=utc(23, 12)),
+            phases(impact_start=at(22, 0), resolution=at(23, 12)),
             Durations(None, None, None, None, 72 * M),
             id="detection missing",
         ),
         pytest.param(
-            phases(impact_start=utc(22, 0), detection=utc(22, 8)),
+            phases(impact_start=at(22, 0), detection=at(22, 8)),
             Durations(8 * M, None, None, None, None),
             id="not resolved",
         ),
         pytest.param(phases(), Durations(None, None, None, None, None), id="nothing marked"),
         pytest.param(
-            phases(impact_start=utc(22, 10), detection=utc(22, 8), resolution=utc(22, 58, day=16)),
-            Durations(-2 * M, None, None, timedelta(days=1, minutes=50), timedelta(days=1, minutes=48)),
-            id="negative and multi-day",
+            phases(impact_start=at(22, 10), detection=at(22, 8), resolution=at(22, 58, day=16)),
+            # Was -2 minutes to detect: a duration is never negative, detection before impact start is
+            # unknown (the views say "detection is before impact start — check the marks").
+            Durations(None, None, None, timedelta(days=1, minutes=50), timedelta(days=1, minutes=48)),
+            id="out of order and multi-day",
+        ),
+        pytest.param(
+            phases(
+                impact_start=at(22, 0),
+                detection=at(22, 19),
+                acknowledgment=at(22, 18),
+                mitigation=at(22, 5),
+                resolution=at(21, 50),
+            ),
+            Durations(19 * M, None, None, None, None),
+            id="every end before its start is unknown",
+        ),
+        pytest.param(
+            phases(detection=at(22, 19), acknowledgment=at(22, 19)),
+            Durations(None, 0 * M, None, None, None),
+            id="equal times are a zero duration",
         ),
     ],
 )
@@ -378,7 +393,9 @@ ALL_KINDS = [
                 "reply",
                 "other emoji",
                 "bot marked",
+                "bot plain",  # every captured message: an unmarked alert too, shown as an app's
                 "app marked",
+                "app plain",
                 "shared",
                 "said at 22:14 (attached: graph.png)",
             ],
@@ -388,6 +405,9 @@ ALL_KINDS = [
 def test_curated_and_all(fake_stated: FakeStatedTime, include_all: bool, expected: list[str]) -> None:
     t = build_timeline("inc", ALL_KINDS, USERS, include_all=include_all)
     assert [e.text for e in t.entries] == expected
+    assert [e.text for e in t.entries if e.from_app] == [
+        text for text in expected if text.startswith(("bot ", "app "))
+    ]
 
 
 @pytest.mark.parametrize("subtype", sorted(SYSTEM_SUBTYPES))
@@ -475,19 +495,19 @@ def test_malformed_ts_is_a_value_error() -> None:
 
 
 def test_stated_time_places_marked_entries(fake_stated: FakeStatedTime) -> None:
-    fake_stated.answers = {"mitigated at 20:58 UTC": utc(20, 58)}
+    fake_stated.answers = {"mitigated at 20:58 UTC": at(20, 58)}
     m = msg("21:05", "mitigated at 20:58 UTC", "adhesive_bandage")
     (e,) = build_timeline("inc", [m], USERS).entries
-    assert (e.at, e.posted_at, e.stated) == (utc(20, 58), utc(21, 5), True)
-    assert fake_stated.calls == [("mitigated at 20:58 UTC", utc(21, 5), ZoneInfo("America/New_York"))]
+    assert (e.at, e.posted_at, e.stated) == (at(20, 58), at(21, 5), True)
+    assert fake_stated.calls == [("mitigated at 20:58 UTC", at(21, 5), ZoneInfo("America/New_York"))]
 
 
 def test_only_marked_and_key_messages_are_placed(fake_stated: FakeStatedTime) -> None:
-    fake_stated.answers = {"at 20:58 UTC": utc(20, 58)}
+    fake_stated.answers = {"at 20:58 UTC": at(20, 58)}
     plain = msg("21:05", "at 20:58 UTC")
     pinned = msg("21:06", "at 20:58 UTC", pinned=True)
     t = build_timeline("inc", [plain, pinned], USERS, include_all=True)
-    assert [(e.at, e.stated) for e in t.entries] == [(utc(20, 58), True), (utc(21, 5), False)]
+    assert [(e.at, e.stated) for e in t.entries] == [(at(20, 58), True), (at(21, 5), False)]
     assert len(fake_stated.calls) == 1
 
 
@@ -513,13 +533,13 @@ def test_times_without_a_zone_are_read_in_the_authors_zone_else_the_default(
 def test_an_unreadable_time_leaves_the_posting_time(fake_stated: FakeStatedTime, raised: Exception) -> None:
     fake_stated.raises = raised
     (e,) = build_timeline("inc", [msg("21:05", "at 99:99", "eyes")], USERS).entries
-    assert (e.at, e.stated) == (utc(21, 5), False)
+    assert (e.at, e.stated) == (at(21, 5), False)
 
 
 def test_stated_times_come_back_in_utc(fake_stated: FakeStatedTime) -> None:
     fake_stated.answers = {"at 3 PM": datetime(2025, 3, 15, 15, 0, tzinfo=ZoneInfo("America/New_York"))}
     (e,) = build_timeline("inc", [msg("21:05", "at 3 PM", "eyes")], USERS).entries
-    assert e.at == utc(19, 0)
+    assert e.at == at(19, 0)
     assert e.at.tzinfo is UTC
 
 
@@ -533,22 +553,20 @@ def test_the_parser_gets_the_text_as_posted(fake_stated: FakeStatedTime) -> None
 @pytest.mark.parametrize(
     ("text", "user", "posted", "default_tz", "expected"),
     [
-        pytest.param("mitigated at 20:58 UTC", "UBEN", utc(21, 5), UTC, utc(20, 58), id="explicit UTC"),
-        pytest.param("rolled back at 21:58", "UBEN", utc(23, 30), UTC, utc(20, 58), id="author in Berlin"),
+        pytest.param("mitigated at 20:58 UTC", "UBEN", at(21, 5), UTC, at(20, 58), id="explicit UTC"),
+        pytest.param("rolled back at 21:58", "UBEN", at(23, 30), UTC, at(20, 58), id="author in Berlin"),
         pytest.param(
-            "rolled back at 21:58", "UNOTZ", utc(23, 30), UTC, utc(21, 58), id="no author tz: default"
+            "rolled back at 21:58", "UNOTZ", at(23, 30), UTC, at(21, 58), id="no author tz: default"
         ),
         pytest.param(
             "rolled back at 21:58",
             "UNOTZ",
-            utc(23, 30),
+            at(23, 30),
             ZoneInfo("Europe/Berlin"),
-            utc(20, 58),
+            at(20, 58),
             id="default Berlin",
         ),
-        pytest.param(
-            "backfill done at 05:38", "UPRI", utc(0, 9, day=16), UTC, utc(0, 8, day=16), id="Kolkata"
-        ),
+        pytest.param("backfill done at 05:38", "UPRI", at(0, 9, day=16), UTC, at(0, 8, day=16), id="Kolkata"),
     ],
 )
 def test_real_stated_times(
@@ -575,7 +593,7 @@ def test_real_stated_times(
 )
 def test_real_no_stated_time_means_posting_time(text: str) -> None:
     (e,) = build_timeline("inc", [msg("21:05", text, "adhesive_bandage")], USERS).entries
-    assert (e.at, e.stated) == (utc(21, 5), False)
+    assert (e.at, e.stated) == (at(21, 5), False)
 
 
 # --- readable text ---------------------------------------------------------------------------------------
@@ -688,7 +706,8 @@ def test_properties(messages: list[CapturedMessage], include_all: bool, default_
     for e in t.entries:
         m = live[e.ts]
         assert not m.deleted and m.subtype not in SYSTEM_SUBTYPES and m.subtype != "tombstone"
-        assert e.marks or (include_all and not (m.bot_id or m.subtype == "bot_message"))
+        assert e.marks or include_all
+        assert e.from_app == bool(m.bot_id or m.subtype == "bot_message")
         assert e.stated or e.at == e.posted_at
     for mark in PHASES:
         carrying = [e.at for e in t.entries if mark in e.marks]

@@ -4,39 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jsonschema
 import pytest
 
-from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline, parse_emoji_marks
+from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline, parse_emoji_marks
 from bot.domain.timeline_render import format_duration, render_markdown, render_text, timeline_json
-
-
-def at(hh: int, mm: int, ss: int = 0, day: int = 15) -> datetime:
-    return datetime(2025, 3, day, hh, mm, ss, tzinfo=UTC)
-
-
-def entry(
-    when: datetime,
-    text: str,
-    *marks: Mark,
-    user: str = "Ana",
-    posted: datetime | None = None,
-    thread_ts: str | None = None,
-) -> Entry:
-    posted_at = posted or when
-    return Entry(
-        at=when,
-        posted_at=posted_at,
-        ts=f"{int(posted_at.timestamp())}.000100",
-        thread_ts=thread_ts,
-        user=user,
-        text=text,
-        marks=marks,
-        stated=posted is not None,
-    )
-
+from tests.factories import at, entry
 
 ENTRIES = (
     entry(at(23, 14), "deploy started", Mark.KEY_EVENT, user="maya", posted=at(23, 40)),
@@ -186,7 +161,7 @@ T = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["channel", "phases", "durations_s", "entries"],
+    "required": ["channel", "phases", "durations_s", "entries", "phase_warnings"],
     "properties": {
         "channel": {"type": "string"},
         "phases": {
@@ -218,12 +193,13 @@ SCHEMA = {
                 ]
             },
         },
+        "phase_warnings": {"type": "array", "items": {"type": "string"}},
         "entries": {
             "type": "array",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["at", "posted_at", "ts", "thread_ts", "user", "text", "marks"],
+                "required": ["at", "posted_at", "ts", "thread_ts", "user", "text", "marks", "from_app"],
                 "properties": {
                     "at": {**T, "type": "string"},
                     "posted_at": {**T, "type": "string"},
@@ -232,6 +208,7 @@ SCHEMA = {
                     "user": {"type": "string"},
                     "text": {"type": "string"},
                     "marks": {"type": "array", "items": {"enum": [m.value for m in Mark]}},
+                    "from_app": {"type": "boolean"},
                 },
             },
         },
@@ -242,7 +219,7 @@ SCHEMA = {
 def test_json_shape_is_exact() -> None:
     data = timeline_json(TIMELINE)
     jsonschema.validate(data, SCHEMA)
-    assert list(data) == ["channel", "phases", "durations_s", "entries"]
+    assert list(data) == ["channel", "phases", "durations_s", "entries", "phase_warnings"]
     assert json.loads(json.dumps(data)) == data
 
 
@@ -271,6 +248,7 @@ def test_json_values() -> None:
         "user": "maya",
         "text": "deploy started",
         "marks": ["key_event"],
+        "from_app": False,
     }
     assert data["entries"][3]["marks"] == ["acknowledgment", "key_event"]
     assert data["entries"][4]["thread_ts"] == "1742080000.000100"

@@ -35,7 +35,8 @@ SUBCOMMANDS = (
     Subcommand(
         Sub.TIMELINE,
         "[all]",
-        "the incident timeline in UTC (`all`: every message, not just marked ones)",
+        "the incident timeline in UTC (`all`: every captured message, not only marked ones; "
+        "unmarked alerts too, labelled (app))",
         timeline,
     ),
     Subcommand(Sub.WATCH, "", "record this channel as an incident channel", watch, in_incident_channel=False),

@@ -2,7 +2,9 @@
 
 One parser for every way a message arrives: an Events API delivery, a conversations.history or
 conversations.replies page (read by `reader`), and a Slack export file. Tolerant of missing and odd
-fields (Slack omits what is empty), strict only about `ts`, the key everything hangs on. It lives
+fields (Slack omits what is empty), strict only about `ts`, the key everything hangs on. A record's
+`text` is what the message shows: its `text` plus what its blocks and attachments add
+(`visible_text` says how they combine), in Slack's wire format. It lives
 with the Web API wrapper because the reader needs it; inbound listeners and the export reader
 import it from here (inbound may look down, outbound never up).
 """
@@ -14,6 +16,7 @@ from typing import Any
 
 from bot.domain.messages import NewMessage
 from bot.domain.timeline import UserInfo, ts_to_datetime
+from bot.outbound.slack.visible_text import visible_text
 
 
 def _str(value: Any) -> str | None:
@@ -68,12 +71,11 @@ def message_from_slack(raw: Mapping[str, Any]) -> NewMessage:
             edited_at = ts_to_datetime(edited["ts"])
         except ValueError:
             edited_at = None
-    text = raw.get("text")
     reply_count = raw.get("reply_count")
     reply_users = raw.get("reply_users")
     return NewMessage(
         ts=ts,
-        text=text if isinstance(text, str) else "",
+        text=visible_text(raw),
         user_id=_str(raw.get("user")),
         author_name=author_name(raw),
         thread_ts=_str(raw.get("thread_ts")),

@@ -10,7 +10,14 @@ from bot.domain import postmortem as pmd
 from bot.domain import postmortem_status as pms
 from bot.domain.blameless import Review
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
-from bot.domain.timeline_render import format_duration, missing_phase, utc_minute
+from bot.domain.timeline_render import (
+    CHECK_THE_MARKS,
+    format_duration,
+    inverted_duration,
+    missing_phase,
+    out_of_order,
+    utc_minute,
+)
 from bot.outbound.slack.ids import Action, View
 from bot.outbound.slack.ids import Block as BlockId
 from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
@@ -39,6 +46,8 @@ def _phase_lines(timeline: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
     duration = timeline.durations.duration
     if duration is not None:
         lines.append(f"*Duration:* {format_duration(duration)}")
+    elif inverted := inverted_duration(timeline, "duration"):
+        lines.append(f"*Duration:* unknown ({inverted})")  # never negative
     return "\n".join(lines)
 
 
@@ -65,6 +74,8 @@ def postmortem_parent(
         ),
         section(_phase_lines(timeline, emoji_marks)),
     ]
+    if warnings := out_of_order(timeline):
+        blocks.append(context("\n".join(f":warning: {warning}" for warning in warnings)))
     if pm.participants:
         shown = ", ".join(mrkdwn_escape(p) for p in pm.participants[:12])
         more = f" and {len(pm.participants) - 12} more" if len(pm.participants) > 12 else ""
@@ -125,7 +136,7 @@ def status_lines(
     emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
 ) -> list[str]:
     lines = [f"*{pm.title}* — {pmd.STATUS_LABELS[pm.status]}", _phase_lines(timeline, emoji_marks)]
-    lines += [f":warning: {w}" for w in warnings]
+    lines += [f":warning: {w} \u2014 {CHECK_THE_MARKS}" for w in warnings]
     missing = pmd.empty_sections(pm)
     lines.append(
         "Still empty: " + ", ".join(pmd.SECTION_TITLES[s] for s in missing)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline
 from bot.domain.timeline_render import (
     DURATION_LABELS,
     PHASE_LABELS,
-    format_duration,
+    app_note,
     hhmm,
     marks_label,
     missing_phase,
+    out_of_order,
+    shown_duration,
     stated_note,
     utc_date,
     utc_minute,
@@ -63,7 +65,8 @@ def _timeline_line(entry: Entry) -> str:
     Sections holding user text are `verbatim`, so Slack parses nothing in them: an "@here" quoted
     from the incident cannot ping anyone. URLs are therefore made links explicitly."""
     prefix = f"`{hhmm(entry.at)}` *{mrkdwn_escape(entry.user)}* "
-    notes = [f"_{label}_" for label in (marks_label(entry.marks), stated_note(entry)) if label]
+    labels = (marks_label(entry.marks), stated_note(entry), app_note(entry))
+    notes = [f"_{label}_" for label in labels if label]
     suffix = (" " + " ".join(notes)) if notes else ""
     budget = SECTION_TEXT_LIMIT - _slack_len(prefix) - _slack_len(suffix)
     text = _cut(mrkdwn_escape(entry.text), max(budget, 0))
@@ -89,11 +92,12 @@ def timeline_messages(
         at = t.phases.get(mark)
         shown = f"{utc_minute(at)} UTC" if at else f"_{missing_phase(mark, emoji_marks)}_"
         phases.append(f"*{PHASE_LABELS[mark]}*  {shown}")
+    phases += [f":warning: _{warning}_" for warning in out_of_order(t)]
     durations = t.durations
     spans: list[str] = []
     for attr, label in DURATION_LABELS:
-        td: timedelta | None = getattr(durations, attr)
-        spans.append(f"*{label}*  {format_duration(td) if td is not None else '_unknown_'}")
+        shown = shown_duration(t, attr)  # "_unknown_", or "_unknown (mitigation is before …)_"
+        spans.append(f"*{label}*  {shown if getattr(durations, attr) is not None else f'_{shown}_'}")
     header = _cut(f"Timeline of #{t.channel}", HEADER_TEXT_LIMIT)
     messages: list[list[Block]] = [
         [
