@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.blameless import Concern, Finding, Review, review
@@ -379,6 +379,9 @@ def test_never_raises_and_findings_are_within_the_text(text: str, names: list[st
 @settings(max_examples=300, deadline=None)
 @given(TEXTS, st.sampled_from(SYSTEM))
 def test_adding_a_system_shaped_sentence_to_clean_text_keeps_it_clean(text: str, sentence: str) -> None:
+    # An unclosed code fence or span in `text` would swallow the sentence's own fences, so the
+    # blame it quotes in code ("```Bob should have…```") would stand outside code: rightly flagged.
+    assume(text.count("```") % 2 == 0 and text.replace("```", "").count("`") % 2 == 0)
     if review(text).flagged:
         return
     assert not review(text + "\n" + sentence).flagged
