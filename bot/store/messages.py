@@ -6,6 +6,7 @@ Repositories add, flush and query; the caller owns the transaction. Every write 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -22,6 +23,26 @@ from bot.store.models import Message, MessageRevision, Reaction
 
 # --- messages ---------------------------------------------------------------------------------
 
+# Slack cuts a message's text at 40,000 characters when it is posted, so nobody can write more in
+# one message, and the record keeps at most that much of each version. Only what Slack itself
+# would not keep can be longer: an app's blocks and attachments piled on top of a full text, or a
+# body no Slack sent (the request cap in bot/web.py already stops anything near a megabyte). Such a
+# text is cut, visibly, at a token boundary; the rest is not in the record (the message in Slack,
+# whose ts the record keeps, is untouched).
+TEXT_LIMIT = 40_000
+_MARKER_ROOM = 100  # the marker fits in this, so a cut text is TEXT_LIMIT characters at most
+_PARTIAL_TOKEN = re.compile(r"<[^<>]*$|&[a-z]{0,3}$")  # `<@U12`, `&am`: never leave half of one
+
+
+def kept_text(text: str) -> str:
+    """`text`, or (over TEXT_LIMIT characters) its beginning and a marker saying how much is left out."""
+    if len(text) <= TEXT_LIMIT:
+        return text
+    kept = text[: TEXT_LIMIT - _MARKER_ROOM]
+    kept = _PARTIAL_TOKEN.sub("", kept)
+    left_out = len(text) - len(kept)
+    return f"{kept} … [{left_out:,} more characters not kept: a Slack message holds at most 40,000]"
+
 
 def _message_values(channel_pk: int, message: NewMessage, source: Source, now: datetime) -> dict[str, Any]:
     return {
@@ -32,7 +53,7 @@ def _message_values(channel_pk: int, message: NewMessage, source: Source, now: d
         "author_name": message.author_name,
         "bot_id": message.bot_id,
         "subtype": message.subtype,
-        "text": message.text,
+        "text": kept_text(message.text),
         "files": list(message.files),
         "pinned": message.pinned,
         "reply_count": message.reply_count,
@@ -162,6 +183,7 @@ def _merge(
     A version's time is its edit time, or the message's own time for the original. On a tie a live
     edit wins (it came last); a copy does not.
     """
+    text = kept_text(text)
     incoming = edited_at or stored.posted_at
     current = stored.edited_at or stored.posted_at
     if text == stored.text:

@@ -1,7 +1,9 @@
 """What arrives from Slack: Bolt listeners (module-level functions, routed in `register` below),
 middleware, event payload reading, and where answers go.
 
-middleware           rt and slack for every listener; event deduplication; the incident channel
+middleware           rt and slack for every listener; events, commands and interactions done once;
+                     the incident channel
+shapes               the least each kind of request carries, checked before Bolt reads it
 commands             /postmortem and its subcommands (postmortem_, action_, timeline_commands)
 events               message, reaction, pin and channel events → capture and channels
 actions              buttons and selects on the postmortem's messages
@@ -29,6 +31,7 @@ def register(app: App, rt: Runtime, slack: Slack) -> None:
     """Every middleware, listener and the error handler: the one routing table of the Slack app."""
     app.use(middleware.Dependencies(rt, slack))
     app.middleware(middleware.deduplicate_events)
+    app.middleware(middleware.deduplicate_requests)
     app.middleware(middleware.resolve_incident_channel)
 
     app.command(COMMAND)(answers_user_errors(commands.postmortem))

@@ -1,5 +1,10 @@
 """Bolt middleware that runs before any listener: dependencies, deduplication, the incident channel.
 
+Deduplication: an Events API delivery by its event_id (`deduplicate_events`); a slash command,
+button or modal submission, which Slack sends once and names by no id of its own, by what
+identifies it (`request_key`, `deduplicate_requests`). Both claim a row of processed_events, so
+every replica on the database agrees on who handles it.
+
 Listeners are module-level functions; Bolt hands them what they declare by name. Besides Bolt's own
 arguments (ack, body, respond, context…), three come from here:
 - `rt` (Runtime) and `slack` (outbound Slack: `slack.read`, `slack.say`), put in by Dependencies;
@@ -9,16 +14,17 @@ arguments (ack, body, respond, context…), three come from here:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.domain.channels import ChannelRef
-from bot.inbound.slack import payloads
+from bot.inbound.slack import payloads, shapes
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services import capture, channels, deliveries
@@ -70,6 +76,52 @@ def deduplicate_events(
             return next()
     if not first:
         logger.info("skipping event %s: already processed", event_id)
+    return BoltResponse(status=200, body="")
+
+
+# Commands and interactions that do something; their repeats are dropped.
+_DEDUPLICATED = frozenset({shapes.COMMAND, shapes.BLOCK_ACTIONS, shapes.VIEW_SUBMISSION})
+_KEY_PREFIX = "request:"  # event ids (Ev…) never start so; the key fills processed_events' 64 characters
+
+
+def request_key(body: Mapping[str, Any], headers: Mapping[str, Sequence[str]]) -> str | None:
+    """What identifies a command or an interaction, as a processed_events key; None when nothing does.
+
+    Its trigger_id: Slack mints one for every command, button press and modal submission (each can
+    open a modal with it, once), and the same request sent again carries the same one — over HTTP
+    and Socket Mode alike, and even if it were signed anew. Without one (Slack always sends one;
+    a hand-made request may not), its signature, which covers its timestamp and every byte: the
+    same signed request sent again. Hashed, so any length fits.
+    """
+    trigger_id = body.get("trigger_id")
+    if isinstance(trigger_id, str) and trigger_id:
+        source = f"trigger_id:{trigger_id}"
+    else:
+        signature = next(iter(headers.get("x-slack-signature") or ()), None)
+        if not signature:
+            return None
+        source = f"signature:{signature}"
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return _KEY_PREFIX + digest[: 64 - len(_KEY_PREFIX)]
+
+
+def deduplicate_requests(
+    body: dict[str, Any],
+    req: BoltRequest,
+    context: BoltContext,
+    next: Callable[[], BoltResponse],
+    rt: Runtime,
+) -> BoltResponse | None:
+    """A command or interaction sent again (the same signed request, replayed within its 5 minutes,
+    to this replica or another) is done once: the first claims its key, every repeat is answered
+    200 with an empty body (a command: no reply at all) and nothing else happens."""
+    kind = shapes.kind(body)
+    key = request_key(body, req.headers) if kind in _DEDUPLICATED else None
+    if key is None:
+        return next()
+    if deliveries.claim_event_delivery(rt, event_id=key, team_id=context.team_id, event_type=kind):
+        return next()
+    logger.info("skipping a %s: the same request was handled already", kind)
     return BoltResponse(status=200, body="")
 
 

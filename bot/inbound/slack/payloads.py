@@ -35,7 +35,10 @@ def message_change(event: Mapping[str, Any]) -> tuple[str, MessageChange] | None
     """(channel id, what happened) for a `message` event; None for notices and malformed ones."""
     subtype = event.get("subtype")
     channel_id = event.get("channel")
-    if subtype in IGNORED_SUBTYPES or not isinstance(channel_id, str) or not channel_id:
+    if subtype in IGNORED_SUBTYPES:
+        return None
+    if not isinstance(channel_id, str) or not channel_id:
+        logger.warning("ignoring a message event without a channel (ts %r)", str(event.get("ts"))[:40])
         return None
     try:
         if subtype == EDITED:
