@@ -357,6 +357,197 @@ CAUGHT = [
         BEYOND_ROOT,
         id="beyond-root",
     ),
+    # import_module and __import__ under another name.
+    pytest.param(
+        "inbound/planted.py",
+        """
+        from importlib import import_module as im
+
+        models = im("bot.store.models")
+        """,
+        "bot.store.models",
+        "bot.store",
+        id="inbound-import-module-alias",
+    ),
+    pytest.param(
+        "inbound/planted.py",
+        """
+        import importlib as il
+
+        store = il.import_module("bot.store")
+        """,
+        "bot.store",
+        "bot.store",
+        id="inbound-importlib-alias",
+    ),
+    pytest.param(
+        "inbound/planted.py",
+        """
+        import importlib
+
+        db = getattr(importlib, "import_module")("bot.store.db")
+        """,
+        "bot.store.db",
+        "bot.store",
+        id="inbound-getattr-import-module",
+    ),
+    pytest.param(
+        "inbound/planted.py",
+        """
+        import importlib
+
+        load = importlib.import_module
+        again = load
+        store = again("..store", __package__)
+        """,
+        "bot.store",
+        "bot.store",
+        id="inbound-import-module-assigned",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "from builtins import __import__ as imp\n\norm = imp('sqlalchemy.orm')",
+        "sqlalchemy.orm",
+        "sqlalchemy",
+        id="domain-dunder-alias",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "load = __import__\npsycopg = load('psycopg')",
+        "psycopg",
+        "psycopg",
+        id="domain-dunder-assigned",
+    ),
+    # Code in a constant string is code.
+    pytest.param(
+        "services/planted.py",
+        "exec('import bot.store.models')",
+        "bot.store.models",
+        "bot.store.models",
+        id="services-exec-import",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "exec('from bot.store import messages, db')",
+        "bot.store.db",
+        "bot.store.db",
+        id="services-exec-from-import",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "psycopg = eval(\"__import__('psycopg')\")",
+        "psycopg",
+        "psycopg",
+        id="domain-eval-dunder",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "exec('from importlib import import_module as im\\nim(\"sqlalchemy\")')",
+        "sqlalchemy",
+        "sqlalchemy",
+        id="domain-exec-alias-inside",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "def run(source):\n    exec(source)",
+        "exec(source)",
+        DYNAMIC,
+        id="domain-exec-unreadable",
+    ),
+    pytest.param(
+        "domain/planted.py", "exec('import (')", "exec('import (')", DYNAMIC, id="domain-exec-not-python"
+    ),
+    # Attribute chains through an allowed package reach the forbidden module.
+    pytest.param(
+        "services/planted.py",
+        """
+        import bot.store
+
+        def channel():
+            return bot.store.models.Channel
+        """,
+        "bot.store.models",
+        "bot.store.models",
+        id="services-attribute-through-package",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from bot import store\n\nChannel = store.models.Channel",
+        "bot.store.models",
+        "bot.store.models",
+        id="services-attribute-from-package",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from .. import store\n\nengine = store.db.make_engine()",
+        "bot.store.db",
+        "bot.store.db",
+        id="services-attribute-relative",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "import bot.outbound.slack as slack\n\nClient = slack.web.WebClient",
+        "bot.outbound.slack.web",
+        "bot.outbound.slack.web",
+        id="services-attribute-web-client",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "import bot\n\nChannel = bot.store.models.Channel",
+        "bot.store.models",
+        "bot.*",
+        id="domain-attribute-through-bot",
+    ),
+    pytest.param(
+        "inbound/planted.py",
+        "import bot.store\n\nChannel = bot.store.models.Channel",
+        "bot.store",
+        "bot.store",
+        id="inbound-import-then-attribute-reported-once",
+    ),
+    # Names an allowed module re-exports are what it imported them from.
+    pytest.param(
+        "services/planted.py",
+        "from bot.runtime import Session",
+        "sqlalchemy.orm",
+        "sqlalchemy",
+        id="services-runtime-reexports-session",
+    ),
+    pytest.param(
+        "inbound/slack/planted.py",
+        "from bot.runtime import Session as S",
+        "sqlalchemy.orm",
+        "sqlalchemy",
+        id="inbound-runtime-reexports-session",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from bot.runtime import make_engine",
+        "bot.store.db",
+        "bot.store.db",
+        id="services-runtime-reexports-store-db",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "import bot.runtime\n\nSession = bot.runtime.Session",
+        "sqlalchemy.orm",
+        "sqlalchemy",
+        id="services-runtime-attribute-session",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from bot.store import messages\n\nquery = messages.select()",
+        "sqlalchemy",
+        "sqlalchemy",
+        id="services-repository-attribute-select",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from bot.store import messages\n\nMessage = messages.Message",
+        "bot.store.models",
+        "bot.store.models",
+        id="services-repository-attribute-model",
+    ),
 ]
 
 
@@ -402,6 +593,48 @@ LET_THROUGH = [
         "import apscheduler\nfrom bot.inbound.slack import commands\nfrom bot.store import db",
         id="app",
     ),
+    pytest.param(
+        "domain/planted.py",
+        "from importlib import import_module as im\nimport importlib as il\n"
+        "im('json')\nil.import_module('re')\ngetattr(il, 'invalidate_caches')()",
+        id="domain-import-module-alias-of-a-library",
+    ),
+    pytest.param("services/planted.py", "exec('x = 1')\neval('1 + 1')", id="services-exec-without-imports"),
+    pytest.param(
+        "services/planted.py", "exec('from bot.store import messages')", id="services-exec-repository"
+    ),
+    pytest.param(
+        "services/planted.py",
+        "import bot.store\nfrom bot import store\n\nbot.store.messages.add()\nstore.messages.add()",
+        id="services-attribute-to-a-repository",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "import bot.outbound.slack\n\nMessenger = bot.outbound.slack.messenger.Messenger",
+        id="services-attribute-to-the-messenger",
+    ),
+    pytest.param(
+        "domain/planted.py",
+        "import bot\n\nTimeline = bot.domain.timeline.Timeline",
+        id="domain-attribute-own-room",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "def models_of(store):\n    return store.models",
+        id="services-attribute-on-a-name-no-import-bound",
+    ),
+    pytest.param(
+        "services/planted.py",
+        "from bot.runtime import Runtime\nfrom bot.store import messages\n\nmessages.add(Runtime)",
+        id="services-runtime-own-name",
+    ),
+    pytest.param("inbound/planted.py", "from bot.runtime import Runtime", id="inbound-runtime-own-name"),
+    pytest.param(
+        "inbound/planted.py",
+        "from bot.services.capture import timeline\nfrom bot.services import capture\n\n"
+        "capture.timeline.Timeline",
+        id="inbound-reexported-domain-module",
+    ),
 ]
 
 
@@ -409,6 +642,140 @@ LET_THROUGH = [
 def test_fence_lets_allowed_imports_through(tmp_path: Path, where: str, source: str) -> None:
     violations = check_all(planted(tmp_path, where, source))
     assert violations == [], explain(violations)
+
+
+# Laundering through an allowed module, planted over more than one file.
+LAUNDERED = [
+    # files planted over the clean tree, {file: [modules reported]}, the rule's forbidden entry
+    pytest.param(
+        {
+            "services/capture.py": "from bot.store import messages as store\n",
+            "inbound/planted.py": "from bot.services.capture import store\n",
+        },
+        {"bot/inbound/planted.py": ["bot.store.messages"]},
+        "bot.store",
+        id="inbound-module-alias-of-a-service",
+    ),
+    pytest.param(
+        {
+            "services/capture.py": "from .registry import store\n",
+            "services/registry.py": "from bot.store import messages as store\n",
+            "inbound/planted.py": "from bot.services.capture import store\n",
+        },
+        {"bot/inbound/planted.py": ["bot.store.messages"]},
+        "bot.store",
+        id="inbound-module-alias-two-hops",
+    ),
+    pytest.param(
+        {
+            "services/capture.py": "import bot.store.messages as store\n",
+            "inbound/planted.py": "from bot.services import capture\n\ncapture.store.add()\n",
+        },
+        {"bot/inbound/planted.py": ["bot.store.messages"]},
+        "bot.store",
+        id="inbound-attribute-through-a-service",
+    ),
+    pytest.param(
+        {
+            "services/capture.py": "from bot.store.messages import add\n",
+            "inbound/planted.py": "from bot.services.capture import add\n",
+        },
+        {"bot/inbound/planted.py": ["bot.store.messages"]},
+        "bot.store",
+        id="inbound-repository-function-a-service-reexports",
+    ),
+    pytest.param(
+        {
+            "services/capture.py": "exec('from bot.store import messages as store')\n",
+            "inbound/planted.py": "from bot.services.capture import store\n",
+        },
+        {"bot/inbound/planted.py": ["bot.store.messages"]},
+        "bot.store",
+        id="inbound-module-alias-made-by-exec",
+    ),
+    pytest.param(
+        {
+            "runtime.py": "from sqlalchemy.orm import *\n\nclass Runtime: ...\n",
+            "services/planted.py": "from bot.runtime import Session\n",
+        },
+        {"bot/services/planted.py": ["sqlalchemy.orm"]},
+        "sqlalchemy",
+        id="services-name-a-star-import-brought",
+    ),
+    pytest.param(
+        {"services/planted.py": "from bot.runtime import *\n"},
+        {"bot/services/planted.py": ["bot.store.db", "sqlalchemy.orm"]},
+        None,
+        id="services-star-import-of-reexports",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected", "target"), LAUNDERED)
+def test_fence_catches_laundering(
+    tmp_path: Path, files: dict[str, str], expected: dict[str, list[str]], target: str | None
+) -> None:
+    violations = check_all(plant_tree(tmp_path, {**CLEAN_TREE, **files}))
+    assert by_file(violations) == expected, explain(violations)
+    if target is not None:
+        assert {v.target for v in violations} == {target}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param(
+            {
+                "services/capture.py": "from bot.services.reminders import store\n",
+                "services/reminders.py": "from bot.services.capture import store\n",
+                "inbound/planted.py": "from bot.services.capture import store\nstore.add()\n",
+            },
+            id="a-cycle-of-reexports",
+        ),
+        pytest.param(
+            {
+                "services/capture.py": "from bot.domain.timeline import Timeline\n",
+                "inbound/planted.py": "from bot.services.capture import Timeline\n",
+            },
+            id="inbound-a-domain-class-a-service-reexports",
+        ),
+        pytest.param(
+            {
+                "services/capture.py": "from bot.store import messages as store\n",
+                "services/planted.py": "from bot.services.capture import store\n\nstore.add()\n",
+            },
+            id="services-may-have-the-repository-the-alias-names",
+        ),
+        pytest.param(
+            {
+                "runtime.py": "from sqlalchemy.orm import *\n\nclass Runtime: ...\n",
+                "services/planted.py": "from bot.runtime import Runtime\n",
+            },
+            id="a-star-import-does-not-own-what-the-module-defines",
+        ),
+    ],
+)
+def test_fence_lets_allowed_reexports_through(tmp_path: Path, files: dict[str, str]) -> None:
+    violations = check_all(plant_tree(tmp_path, {**CLEAN_TREE, **files}))
+    assert violations == [], explain(violations)
+
+
+@pytest.mark.parametrize(
+    ("where", "source", "line"),
+    [
+        pytest.param("domain/planted.py", "x = 1\n\nexec('import re\\nimport sqlalchemy')", 3, id="exec"),
+        pytest.param(
+            "services/planted.py",
+            "from bot import store\n\n\ndef f():\n    return store.models.Channel",
+            5,
+            id="attribute-use",
+        ),
+        pytest.param("services/planted.py", "import json\nfrom bot.runtime import Session", 2, id="reexport"),
+    ],
+)
+def test_fence_reports_the_line_that_does_it(tmp_path: Path, where: str, source: str, line: int) -> None:
+    [violation] = check_all(planted(tmp_path, where, source))
+    assert violation.line == line, explain([violation])
 
 
 @pytest.mark.parametrize("room", ["inbound", "config.py"])

@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 
 from bot.domain.timeline import Mark
 from bot.outbound.slack.errors import SlackFailed
+from bot.outbound.slack.identity import Identity
 from bot.outbound.slack.messenger import Messenger, Posted
 from bot.outbound.slack.reader import SlackReader
-from bot.outbound.slack.web import Identity
 
 
 @dataclass(frozen=True)
