@@ -101,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
         help="every captured message, not only marked and key ones: people's and apps' alike, so unmarked "
         "alerts are on it too, labelled (app)",
     )
+    timeline.add_argument(
+        "--workspace-url",
+        metavar="URL",
+        help="the workspace's address, e.g. https://acme.slack.com/, so each entry links to its message "
+        "(an export does not say it; the bot's record knows it once the bot has run)",
+    )
     timeline.set_defaults(handler=cmd_timeline)
 
     imp = sub.add_parser(
@@ -277,11 +283,19 @@ def _require_current_schema(rt: Runtime) -> None:
 
 
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.permalinks import workspace_url
     from bot.domain.timeline import build_timeline
     from bot.domain.timeline_render import render_markdown, render_text, timeline_json
     from bot.inbound.slack_export import read_export
     from bot.services.timelines import channel_timeline, stored_channel
 
+    workspace: str | None = None
+    if args.workspace_url is not None:
+        try:
+            workspace = workspace_url(args.workspace_url)
+        except ValueError as error:
+            print(f"postmortem-bot: --workspace-url: {error}", file=sys.stderr)
+            return EXIT_CONFIG
     if args.export is not None:
         exported = read_export(args.export, args.channel)
         built = build_timeline(
@@ -292,12 +306,15 @@ def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
             default_tz=settings.default_timezone,
             include_all=args.all,
             channel_names=exported.channel_names,
+            channel_id=exported.id,
+            workspace_url=workspace,
         )
     else:
         rt = Runtime.create(settings)
         try:
             _require_current_schema(rt)
-            built = channel_timeline(rt, stored_channel(rt, args.channel), include_all=args.all)
+            channel = stored_channel(rt, args.channel)
+            built = channel_timeline(rt, channel, include_all=args.all, workspace_url=workspace)
         finally:
             rt.close()
     if args.format == "json":

@@ -15,6 +15,7 @@ from bot.app import outbound_slack
 from bot.config import Settings
 from bot.domain import action_items as ai
 from bot.domain.channels import ChannelRef, WatchSource
+from bot.domain.slack_text import Link
 from bot.domain.timeline import Entry, Mark
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
@@ -41,6 +42,9 @@ def entry(
     posted: datetime | None = None,
     thread_ts: str | None = None,
     ts: str | None = None,
+    user_id: str | None = None,
+    permalink: str | None = None,
+    pieces: tuple[str | Link, ...] = (),
 ) -> Entry:
     """A timeline entry at `when`; with `posted`, a time stated in a message posted then."""
     posted_at = posted or when
@@ -53,6 +57,9 @@ def entry(
         text=text,
         marks=marks,
         stated=posted is not None,
+        user_id=user_id,
+        permalink=permalink,
+        pieces=pieces,
     )
 
 

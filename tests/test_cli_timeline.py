@@ -56,9 +56,11 @@ def test_json_is_the_stable_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "ts",
         "thread_ts",
         "user",
+        "user_id",
         "text",
         "marks",
         "from_app",
+        "permalink",
     }
 
 
@@ -153,3 +155,65 @@ def test_import_refuses_an_unmigrated_database(
     code, _, err = run(capsys, "import", "--export", str(EXAMPLE), "--channel", INC)
     assert code == 1
     assert "postmortem-bot migrate" in err
+
+
+def test_an_export_timeline_links_its_entries_given_the_workspace_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ("timeline", "--export", str(EXAMPLE), "--channel", INC, "--all")
+    _, plain, _ = run(capsys, *args, "--format", "json")
+    assert {e["permalink"] for e in json.loads(plain)["entries"]} == {None}  # an export does not say it
+    code, out, _ = run(capsys, *args, "--format", "json", "--workspace-url", "acme.slack.com")
+    assert code == 0
+    entries = json.loads(out)["entries"]
+    for e in entries:
+        link = f"https://acme.slack.com/archives/C07INC0315P/p{e['ts'].replace('.', '')}"
+        if e["thread_ts"] and e["thread_ts"] != e["ts"]:
+            link += f"?thread_ts={e['thread_ts']}&cid=C07INC0315P"
+        assert e["permalink"] == link
+    assert any("?thread_ts=" in e["permalink"] for e in entries), "the example has thread replies"
+    devon = next(e for e in entries if e["user"] == "devon.b")
+    assert devon["user_id"] == "U07DEVON"
+    # everything else is as without links
+    assert [{**e, "permalink": None} for e in entries] == json.loads(plain)["entries"]
+
+
+def test_markdown_links_times_and_text_keeps_the_plain_form(capsys: pytest.CaptureFixture[str]) -> None:
+    args = (
+        "timeline",
+        "--export",
+        str(EXAMPLE),
+        "--channel",
+        INC,
+        "--workspace-url",
+        "https://acme.slack.com/",
+    )
+    _, md, _ = run(capsys, *args, "--format", "markdown")
+    assert "| [2025-03-15 21:58](https://acme.slack.com/archives/C07INC0315P/p" in md
+    _, text, _ = run(capsys, *args)
+    assert "acme.slack.com" not in text  # the CLI's text view stays plain
+
+
+@pytest.mark.parametrize("url", ["http://acme.slack.com", "acme", "https://acme.slack.com/archives/C1", ""])
+def test_a_bad_workspace_url_is_a_clear_usage_error(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    code, out, err = run(
+        capsys, "timeline", "--export", str(EXAMPLE), "--channel", INC, "--workspace-url", url
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith("postmortem-bot: --workspace-url: ")
+    assert "is not a Slack workspace URL like https://acme.slack.com/" in err
+
+
+def test_the_record_links_with_a_workspace_url_given_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert run(capsys, "import", "--export", str(EXAMPLE), "--channel", INC)[0] == 0
+    _, stored, _ = run(capsys, "timeline", "--channel", INC, "--format", "json")
+    assert {e["permalink"] for e in json.loads(stored)["entries"]} == {None}  # imported: no URL known
+    args = ("--format", "json", "--workspace-url", "https://acme.slack.com")
+    _, linked, _ = run(capsys, "timeline", "--channel", INC, *args)
+    _, exported, _ = run(capsys, "timeline", "--export", str(EXAMPLE), "--channel", INC, *args)
+    assert json.loads(linked) == json.loads(exported)
+    assert all(e["permalink"] for e in json.loads(linked)["entries"])

@@ -14,6 +14,8 @@ How a message gets onto the timeline:
   A stated time after the post (a plan) or more than 7 days from it leaves the message at its
   posting time (`clock_times.trusted`). Everything else sits at its posting time.
 - Durations are never negative: one whose end is marked before its start is unknown (None).
+- Given the channel's id and the workspace's URL, each entry carries the link to its message
+  (`permalinks`); without them, none does.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain import permalinks
 from bot.domain.clock_times import stated_time, trusted
-from bot.domain.slack_text import Readable, date_token_at
+from bot.domain.slack_text import Link, Readable, date_token_at
 from bot.domain.slack_text import readable_text as readable_text  # re-exported: callers read it here
 
 
@@ -174,6 +177,10 @@ class Entry:
     marks: tuple[Mark, ...]  # in Mark order; KEY_EVENT last
     stated: bool  # True when `at` comes from a time stated in the text
     from_app: bool = False  # posted by an app or integration (an alert, a bot, a workflow), not a person
+    user_id: str | None = None  # the author's Slack user id; None for an integration posting without one
+    permalink: str | None = None  # the message in Slack; None when the workspace URL is not known
+    # `text` in pieces, its links kept apart, for views that show real links; () when it has none.
+    pieces: tuple[str | Link, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,12 +268,22 @@ def _stated_at(
     return at if trusted(at, posted_at) else None
 
 
-def _entry_text(message: CapturedMessage, readable: Readable) -> str:
-    text = readable(message.text).strip()
-    if message.files:
-        attached = f"(attached: {', '.join(message.files)})"
+def _entry_text(message: CapturedMessage, readable: Readable) -> tuple[str, tuple[str | Link, ...]]:
+    """The entry's readable text, and the same in pieces when it holds a link (else ())."""
+    pieces = list(readable.pieces(message.text))
+    text = "".join(p if isinstance(p, str) else p.plain for p in pieces).strip()
+    attached = f"(attached: {', '.join(message.files)})" if message.files else ""
+    if attached:
         text = f"{text} {attached}" if text else attached
-    return text
+    if not any(isinstance(p, Link) for p in pieces):
+        return text, ()
+    if isinstance(pieces[0], str):
+        pieces[0] = pieces[0].lstrip()
+    if isinstance(pieces[-1], str):
+        pieces[-1] = pieces[-1].rstrip()
+    if attached:
+        pieces.append(f" {attached}")
+    return text, tuple(p for p in pieces if p != "")
 
 
 def build_timeline(
@@ -278,10 +295,17 @@ def build_timeline(
     default_tz: tzinfo = UTC,
     include_all: bool = False,
     channel_names: Mapping[str, str] = _NO_NAMES,
+    channel_id: str | None = None,
+    workspace_url: str | None = None,
 ) -> Timeline:
     """The timeline of one channel. Messages may come in any order; when a ts appears more than
-    once the last capture wins (it is the newer state). Raises ValueError on a malformed ts."""
+    once the last capture wins (it is the newer state). With the channel's Slack id and the
+    workspace's URL (`https://acme.slack.com/`), each entry links to its message. Raises ValueError
+    on a malformed ts or workspace URL."""
     by_emoji = {_emoji_name(name): Mark(mark) for name, mark in emoji_marks.items()}
+    base = permalinks.workspace_url(workspace_url) if workspace_url else None
+    if not permalinks.can_link(channel_id):
+        base = None  # no id, or a name standing in for one (an export without ids): nothing to link
     latest: dict[str, CapturedMessage] = {}
     for message in messages:
         latest[message.ts] = message
@@ -296,6 +320,12 @@ def build_timeline(
             continue
         posted_at = ts_to_datetime(message.ts)
         at = _stated_at(message, posted_at, users, default_tz) if marks else None
+        text, pieces = _entry_text(message, readable)
+        link = (
+            permalinks.permalink(base, channel_id, message.ts, message.thread_ts)
+            if base and channel_id
+            else None
+        )
         entries.append(
             Entry(
                 at=at or posted_at,
@@ -303,10 +333,13 @@ def build_timeline(
                 ts=message.ts,
                 thread_ts=message.thread_ts,
                 user=_author(message, users),
-                text=_entry_text(message, readable),
+                text=text,
                 marks=marks,
                 stated=at is not None,
                 from_app=_is_bot(message),
+                user_id=message.user_id,
+                permalink=link,
+                pieces=pieces,
             )
         )
     entries.sort(key=lambda e: (e.at, e.posted_at, e.ts))

@@ -1,15 +1,19 @@
 """A Timeline → plain text (CLI), Markdown (the postmortem document) and a stable JSON shape.
 
 Pure. All times are printed in UTC. Durations are truncated to whole minutes (see
-`format_duration`); JSON durations are whole seconds, truncated toward zero.
+`format_duration`); JSON durations are whole seconds, truncated toward zero. Where an entry's
+message has a link (`Entry.permalink`), Markdown links its time to it, and the links in its text are
+Markdown links; plain text shows them as `label (url)`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.domain.slack_text import Link
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline
 
 PHASE_LABELS: Mapping[Mark, str] = {
@@ -34,12 +38,15 @@ DURATION_LABELS: tuple[tuple[str, str], ...] = (
 def format_duration(td: timedelta) -> str:
     """`47m`, `2h 14m`, `1d 3h 5m`; zero units are left out (`2h`, `1d 5m`).
 
-    Truncated to whole minutes, so anything under a minute reads `0m`; a negative timedelta keeps
-    its sign (`-5m`), though a timeline's durations never are negative (see `shown_duration`).
+    Truncated to whole minutes; more than nothing but under a minute reads `<1m` (43 s did take
+    time), exactly zero `0m`. A negative timedelta keeps its sign (`-5m`), though a timeline's
+    durations never are negative (see `shown_duration`).
     """
     minutes = int(td / timedelta(minutes=1))  # toward zero: -30 s is "0m", not "-0m"
     if minutes < 0:
         return "-" + format_duration(timedelta(minutes=-minutes))
+    if minutes == 0 and td > timedelta(0):
+        return "<1m"
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
@@ -212,11 +219,61 @@ def render_text(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MAR
     return "\n".join(out) + "\n"
 
 
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
 def md_cell(text: str) -> str:
     """Safe inside a Markdown table cell: one line, no column breaks, no raw HTML (`<` becomes
     `&lt;`; a lone `>` or `&` is harmless mid-cell and stays readable in the raw file)."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return "<br>".join(text.splitlines())
+    return "<br>".join(_md_escape(text).splitlines())
+
+
+_LINKABLE = re.compile(r"(?:https?|mailto):[^\s<>]+", re.IGNORECASE)  # schemes a document may link to
+_LABEL_SPECIAL = re.compile(r"[\\\[\]`|]")
+_URL_SPECIAL = re.compile(r"[()|\\]")
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()
+
+
+def md_link(label: str, url: str) -> str:
+    """`[label](url)`, safe inside a table cell: the label's brackets, backticks, pipes and
+    backslashes are escaped (`[a \\] b](…)`, so nothing in it ends the link early or splits the
+    cell), `<` is `&lt;`, and the url's parentheses, pipes and backslashes are escaped. A bare link
+    (label == url) is an autolink, `<url>`. `url` holds no whitespace, `<` or `>`."""
+    label = " ".join(label.split()) or url
+    if label == url:
+        return "<" + url.replace("|", "%7C") + ">"
+    shown = _LABEL_SPECIAL.sub(_backslashed, label).replace("<", "&lt;")
+    return f"[{shown}]({_URL_SPECIAL.sub(_backslashed, url)})"
+
+
+def md_cell_linked(pieces: tuple[str | Link, ...]) -> str:
+    """`md_cell` of text in pieces (`Entry.pieces`), its http(s) and mailto links as Markdown links;
+    a link to anything else stays plain text, `label (url)`."""
+    out: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(_md_escape(piece))
+        elif _LINKABLE.fullmatch(piece.url):
+            if out and out[-1].endswith("!"):  # `![…](…)` would be an image
+                out[-1] = out[-1][:-1] + "\\!"
+            out.append(md_link(piece.label, piece.url))
+        else:
+            out.append(_md_escape(piece.plain))
+    return "<br>".join("".join(out).splitlines())
+
+
+def md_time(shown: str, permalink: str | None) -> str:
+    """A time in a table cell, linked to its message when the link is known."""
+    return md_link(shown, permalink) if permalink else shown
+
+
+def phase_entry(t: Timeline, mark: Mark) -> Entry | None:
+    """The entry that set the phase `mark`: the earliest carrying it (entries are in time order)."""
+    return next((e for e in t.entries if mark in e.marks), None)
 
 
 def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS) -> str:
@@ -225,7 +282,11 @@ def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI
     out += ["| Phase | Time (UTC) |", "|---|---|"]
     for mark in PHASES:
         at = t.phases.get(mark)
-        shown = utc_minute(at) if at else f"_{missing_phase(mark, emoji_marks)}_"
+        if at is None:
+            shown = f"_{missing_phase(mark, emoji_marks)}_"
+        else:
+            marked = phase_entry(t, mark)
+            shown = md_time(utc_minute(at), marked.permalink if marked else None)
         out.append(f"| {PHASE_LABELS[mark]} | {shown} |")
     if warnings := out_of_order(t):
         out += ["", *(f"- **Out of order:** {md_cell(warning)}" for warning in warnings)]
@@ -237,13 +298,13 @@ def render_markdown(t: Timeline, emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI
     for entry in t.entries:
         time = hhmm(entry.at) if utc_date(entry.at) == day else utc_minute(entry.at)
         day = utc_date(entry.at)
-        event = md_cell(entry.text)
+        event = md_cell_linked(entry.pieces) if entry.pieces else md_cell(entry.text)
         if entry.marks:
             event += f" **{md_cell(marks_label(entry.marks))}**"
         if entry.stated:
             event += f" _{stated_note(entry)}_"
         source = f"{entry.user} {APP_NOTE}" if entry.from_app else entry.user
-        out.append(f"| {time} | {event} | {md_cell(source)} |")
+        out.append(f"| {md_time(time, entry.permalink)} | {event} | {md_cell(source)} |")
     return "\n".join(out) + "\n"
 
 
@@ -253,8 +314,10 @@ def _seconds(td: timedelta | None) -> int | None:
 
 def timeline_json(t: Timeline) -> dict[str, Any]:
     """The stable machine-readable shape; every time is `YYYY-MM-DDTHH:MM:SSZ`; `from_app` is true
-    for an entry an app or integration posted. A duration whose phases are out of order is null,
-    like a missing one; `phase_warnings` says which phases ("… — check the marks")."""
+    for an entry an app or integration posted. `user_id` is the author's Slack id beside the
+    display name `user` (null for an integration without one), `permalink` the message's link (null
+    when the workspace URL is not known). A duration whose phases are out of order is null, like a
+    missing one; `phase_warnings` says which phases ("… — check the marks")."""
     durations = t.durations
     return {
         "channel": t.channel,
@@ -269,9 +332,11 @@ def timeline_json(t: Timeline) -> dict[str, Any]:
                 "ts": e.ts,
                 "thread_ts": e.thread_ts,
                 "user": e.user,
+                "user_id": e.user_id,
                 "text": e.text,
                 "marks": [m.value for m in e.marks],
                 "from_app": e.from_app,
+                "permalink": e.permalink,
             }
             for e in t.entries
         ],

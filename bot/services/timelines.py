@@ -1,4 +1,9 @@
-"""The stored record → a Timeline: refresh from Slack if asked, resolve users, build by the rules."""
+"""The stored record → a Timeline: refresh from Slack if asked, resolve users, build by the rules.
+
+Entries link to their messages when the workspace's URL is known: the bot learns it from auth.test
+(asked once per token) whenever it builds a timeline with Slack at hand, and keeps it on the
+workspace's record, so timelines built without Slack (the CLI, scheduled jobs) link too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from bot.domain import permalinks
 from bot.domain.channels import ChannelRef, WatchSource
 from bot.domain.errors import UserError
 from bot.domain.messages import NewMessage, Source
@@ -14,6 +20,7 @@ from bot.outbound.slack import Slack, SlackFailed
 from bot.runtime import Runtime
 from bot.services.backfill import backfill
 from bot.store import channels as channel_store
+from bot.store import events as workspace_store
 from bot.store import messages as store
 from bot.store import users as user_store
 
@@ -45,12 +52,34 @@ def resolve_users(rt: Runtime, slack: Slack, team_id: str, user_ids: Iterable[st
             user_store.upsert(session, team_id, user_id, facts.info, is_bot=facts.is_bot, now=rt.clock())
 
 
+def _learnt_url(slack: Slack, team_id: str) -> str | None:
+    """The workspace's URL as auth.test names it, normalised; None when it names none (or one the
+    bot cannot link with)."""
+    url = slack.read.workspace_url(team_id)
+    if url is None:
+        return None
+    try:
+        return permalinks.workspace_url(url)
+    except ValueError as error:
+        logger.warning("auth.test names a workspace URL the bot cannot link with: %s", error)
+        return None
+
+
 def channel_timeline(
-    rt: Runtime, channel: ChannelRef, *, slack: Slack | None = None, include_all: bool = False
+    rt: Runtime,
+    channel: ChannelRef,
+    *,
+    slack: Slack | None = None,
+    include_all: bool = False,
+    workspace_url: str | None = None,
 ) -> Timeline:
-    """With `slack`, what Slack has that the record lacks is fetched first (backfill, users)."""
+    """With `slack`, what Slack has that the record lacks is fetched first (backfill, users), and
+    the workspace's URL is kept on its record. Entries link to their messages when that URL is
+    known, or given as `workspace_url` (a `permalinks.workspace_url`), which wins."""
+    learnt: str | None = None
     if slack is not None:
         backfill(rt, slack, channel)
+        learnt = _learnt_url(slack, channel.team_id)
     with rt.transaction() as session:
         messages = store.captured_messages(session, channel.pk)
     if slack is not None:
@@ -58,6 +87,10 @@ def channel_timeline(
     with rt.transaction() as session:
         users = user_store.known(session, channel.team_id)
         names = channel_store.names(session, channel.team_id)
+        stored = workspace_store.workspace_url(session, channel.team_id)
+        if learnt is not None and learnt != stored:
+            workspace_store.set_workspace_url(session, channel.team_id, learnt, rt.clock())
+        known = workspace_url or learnt or stored
     return build_timeline(
         channel.name,
         messages,
@@ -66,6 +99,8 @@ def channel_timeline(
         default_tz=rt.settings.default_timezone,
         include_all=include_all,
         channel_names=names,
+        channel_id=channel.channel_id,
+        workspace_url=known,
     )
 
 

@@ -18,6 +18,8 @@ class Workspace(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # `https://acme.slack.com/`, as auth.test names it: messages' links are built from it.
+    url: Mapped[str | None] = mapped_column(String(255))
 
 
 class Channel(Base):

@@ -177,6 +177,18 @@ def run_timeline(bot: BotUnderTest, channel: str, name: str, args: str = "") -> 
     return shown(call)
 
 
+def message_link(bot: BotUnderTest, channel: str, ts: str, thread_ts: str | None = None) -> str:
+    """The link Slack gives the message (chat.getPermalink's shape), from the stand-in's own
+    workspace URL (what its auth.test answers); a reply's links into its thread."""
+    link = f"{bot.stub.env.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
+    return link + (f"?thread_ts={thread_ts}&cid={channel}" if thread_ts else "")
+
+
+def mrkdwn_link(url: str, shown: str) -> str:
+    """`<url|shown>` as the bot posts it: `&` in the url escaped as Slack wants it."""
+    return f"<{url.replace('&', '&amp;')}|{shown}>"
+
+
 def ephemeral(bot: BotUnderTest, containing: str) -> str:
     reply = bot.stub.wait_for_response(lambda r: containing in r.get("text", ""), timeout=WAIT)
     assert reply["response_type"] == "ephemeral"

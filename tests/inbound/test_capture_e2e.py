@@ -28,6 +28,8 @@ from tests.inbound.channels import (
     eventually,
     incident_channel,
     message_event,
+    message_link,
+    mrkdwn_link,
     post,
     posts_to,
     react,
@@ -266,7 +268,9 @@ def test_a_marked_alert_from_an_integration_is_the_detection(app: BotUnderTest) 
         app, "C1", "inc-checkout", ""
     )  # the curated one holds marks only
     posted_at = stored(app, "C1")[alert].posted_at
-    assert f"*Detection*  {posted_at:%Y-%m-%d %H:%M} UTC" in shown_text
+    # the phase's time links to the message that set it
+    linked = mrkdwn_link(message_link(app, "C1", alert), f"{posted_at:%Y-%m-%d %H:%M} UTC")
+    assert f"*Detection*  {linked}" in shown_text
 
 
 def test_reactions_set_and_clear_marks(app: BotUnderTest) -> None:
@@ -329,11 +333,19 @@ def test_a_stated_time_places_the_entry_in_the_zone_it_names_or_the_authors(app:
     )
 
     text = run_timeline(app, "C1", "inc-payments")
-    assert "*Impact start*  2025-03-15 19:14 UTC" in text
-    assert "*Resolution*  2025-03-15 19:58 UTC" in text
+    # each time links to its message (the workspace URL is auth.test's)
+    impact_link, resolved_link = message_link(app, "C1", impact), message_link(app, "C1", resolved)
+    assert f"*Impact start*  {mrkdwn_link(impact_link, '2025-03-15 19:14 UTC')}" in text
+    assert f"*Resolution*  {mrkdwn_link(resolved_link, '2025-03-15 19:58 UTC')}" in text
     assert "*Duration*  44m" in text
-    assert "`19:14` *Ben* at 2:14 PM EST the deploy started _[impact start]_ _(stated; posted 20:05)_" in text
-    assert "`19:58` *Cy* rolled back at 12:58, all green _[resolution]_ _(stated; posted 20:30)_" in text
+    assert (
+        f"{mrkdwn_link(impact_link, '19:14')} *Ben* at 2:14 PM EST the deploy started _[impact start]_ "
+        "_(stated; posted 20:05)_"
+    ) in text
+    assert (
+        f"{mrkdwn_link(resolved_link, '19:58')} *Cy* rolled back at 12:58, all green _[resolution]_ "
+        "_(stated; posted 20:30)_"
+    ) in text
     assert {c.args["user"] for c in app.stub.calls_to("users.info")} >= {"U2", "U3"}
 
 
@@ -448,7 +460,7 @@ def test_timeline_fills_in_what_was_said_while_the_bot_was_down(app: BotUnderTes
     wait_stored(app, "C1", post(app, "C1", "back to normal"))  # up again
 
     text = run_timeline(app, "C1", "inc-db", "all")
-    lines = [line for line in text.splitlines() if line.startswith("`")]
+    lines = [line for line in text.splitlines() if line.startswith(f"<{app.stub.env.workspace_url}archives/")]
     assert [line.split("* ", 1)[1] for line in lines] == [
         "failover started",
         "watching the replica",
@@ -456,6 +468,9 @@ def test_timeline_fills_in_what_was_said_while_the_bot_was_down(app: BotUnderTes
         "promoting replica 2 _[mitigation]_",
         "back to normal",
     ]
+    # the reply links into its thread
+    reply = next(e for e in timeline(app, "C1", include_all=True).entries if e.text == "watching the replica")
+    assert lines[1].startswith(mrkdwn_link(message_link(app, "C1", reply.ts, failover), f"{reply.at:%H:%M}"))
     assert app.stub.calls_to("conversations.replies") == []  # the thread was all stored: not read again
 
 

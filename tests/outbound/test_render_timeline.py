@@ -181,3 +181,11 @@ def test_many_short_entries_fill_sections_not_blocks() -> None:
     messages = timeline_messages(timeline(*entries))
     assert len(messages) == 1
     assert len(entry_lines(messages)) == 500
+
+
+def test_a_duration_under_a_minute_reads_less_than_a_minute_and_is_no_link() -> None:
+    acked = START + timedelta(seconds=43)
+    t = timeline(detection=START, acknowledgment=acked)
+    (blocks,) = timeline_messages(t)
+    durations = next(text for b in blocks for text in texts(b) if text.startswith("*Durations*"))
+    assert "*Time to acknowledge*  &lt;1m" in durations and "<1m" not in durations

@@ -155,3 +155,36 @@ def test_0005_carries_every_once_into_claims_and_back(empty_database_url: str) -
         "SELECT kind, target, week, sent_at IS NOT NULL, attempts, last_error FROM reminder_sends "
         "ORDER BY kind",
     ) == [("channel", "7", "2025-W12", True, 1, None), ("owner", "U1", "2025-W12", False, 2, "ratelimited")]
+
+
+def test_0007_adds_the_workspace_url_and_its_downgrade_keeps_everything_else(empty_database_url: str) -> None:
+    """SQLite rebuilds `workspaces` to drop the column: the channels and messages that hang off it
+    (ON DELETE CASCADE) must not go with it."""
+    url = empty_database_url
+    migrate.upgrade(url, "0006")
+    at = "2025-03-15 18:00:00"
+    _execute(
+        url,
+        f"INSERT INTO workspaces (team_id, created_at) VALUES ('T1', '{at}')",
+        "INSERT INTO channels (id, team_id, channel_id, name, watched, is_archived, created_at, updated_at) "
+        f"VALUES (7, 'T1', 'C7', 'inc-db', true, false, '{at}', '{at}')",
+        "INSERT INTO messages (channel_pk, ts, text, files, pinned, reply_count, posted_at, captured_at, "
+        f"source) VALUES (7, '1742061240.000100', 'db is down', '[]', false, 0, '{at}', '{at}', 'live')",
+    )
+    migrate.upgrade(url, "0007")
+    assert _rows(url, "SELECT team_id, url FROM workspaces") == [("T1", None)]
+    _execute(url, "UPDATE workspaces SET url = 'https://acme.slack.com/' WHERE team_id = 'T1'")
+    assert _rows(url, "SELECT url FROM workspaces") == [("https://acme.slack.com/",)]
+    migrate.downgrade(url, "0006")
+    assert _rows(url, "SELECT team_id FROM workspaces") == [("T1",)]
+    assert _rows(url, "SELECT channel_id FROM channels") == [("C7",)]
+    assert _rows(url, "SELECT text FROM messages") == [("db is down",)]
+    assert "url" not in {c["name"] for c in _columns(url, "workspaces")}
+
+
+def _columns(url: str, table: str) -> list[dict[str, object]]:
+    engine = create_engine(normalise_database_url(url))
+    try:
+        return [dict(c) for c in inspect(engine).get_columns(table)]
+    finally:
+        engine.dispose()

@@ -16,8 +16,9 @@ from slack_sdk.web import SlackResponse
 
 from bot.domain.messages import NewMessage
 from bot.domain.timeline import UserInfo
+from bot.outbound.slack.identity import Identity
 from bot.outbound.slack.payloads import message_from_slack, user_from_slack
-from bot.outbound.slack.web import Identity, call, failures_as, own_identity
+from bot.outbound.slack.web import call, failures_as, own_identity
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class ChannelInfo:
 class UserFacts:
     info: UserInfo
     is_bot: bool
+    is_admin: bool = False  # a workspace admin or owner (users.info is_admin / is_owner)
 
 
 def _parsed(raw_messages: Iterable[Mapping[str, Any]], channel: str) -> list[NewMessage]:
@@ -65,6 +67,13 @@ class SlackReader:
 
     def identity(self) -> Identity:
         return own_identity(self._client)
+
+    def workspace_url(self, team_id: str) -> str | None:
+        """The URL of workspace `team_id` (`https://acme.slack.com/`), as auth.test answers it for
+        the bot's token (asked once per token); None when the token is another workspace's or
+        Slack names no URL."""
+        identity = self.identity()
+        return identity.url if identity.team_id == team_id else None
 
     def history_page(
         self, channel: str, *, cursor: str | None = None, oldest: str | None = None
@@ -127,7 +136,11 @@ class SlackReader:
 
     def user(self, user_id: str) -> UserFacts:
         raw = call("users.info", lambda: self._client.users_info(user=user_id))["user"]
-        return UserFacts(user_from_slack(raw), is_bot=bool(raw.get("is_bot")))
+        return UserFacts(
+            user_from_slack(raw),
+            is_bot=bool(raw.get("is_bot")),
+            is_admin=bool(raw.get("is_admin") or raw.get("is_owner") or raw.get("is_primary_owner")),
+        )
 
     def permalink(self, channel: str, ts: str) -> str:
         answer = call(

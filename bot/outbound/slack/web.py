@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TypeVar
 
 from slack_sdk import WebClient
@@ -15,8 +14,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.domain.messages import NewMessage
 from bot.outbound.slack.errors import UNREACHABLE, SlackFailed
+from bot.outbound.slack.identity import Identity
 
 T = TypeVar("T")
 
@@ -51,17 +50,6 @@ def call(method: str, fn: Callable[[], T]) -> T:
         return fn()
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who the bot is: every message it posts carries this user id and bot id."""
-
-    user_id: str
-    bot_id: str | None
-
-    def wrote(self, message: NewMessage) -> bool:
-        return message.user_id == self.user_id or (self.bot_id is not None and message.bot_id == self.bot_id)
-
-
 _identities: dict[tuple[str, str | None], Identity] = {}
 
 
@@ -71,5 +59,7 @@ def own_identity(client: WebClient) -> Identity:
     known = _identities.get(key)
     if known is None:
         auth = call("auth.test", client.auth_test)
-        known = _identities[key] = Identity(str(auth["user_id"]), auth.get("bot_id"))
+        known = _identities[key] = Identity(
+            str(auth["user_id"]), auth.get("bot_id"), auth.get("team_id") or None, auth.get("url") or None
+        )
     return known
