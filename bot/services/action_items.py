@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain import action_items as ai
-from bot.domain import due_dates
+from bot.domain import due_dates, permissions
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import Field, UserError
 from bot.domain.postmortem import ActionItemRow
+from bot.domain.slack_text import mrkdwn_unescape
 from bot.runtime import Runtime
 from bot.store import action_items as store
 from bot.store import users as user_store
@@ -131,29 +132,45 @@ def sort_for_listing(items: Sequence[ai.Item]) -> list[ai.Item]:
     return [*still_open, *closed]
 
 
-def changeable_item(rt: Runtime, *, user_id: str, item_id: int) -> ai.Item:
-    """The item, if `user_id` may change it (its owner or the postmortem's lead); UserError otherwise."""
+def changeable_item(rt: Runtime, *, user_id: str, item_id: int, asked_in: str | None) -> ai.Item:
+    """The item, if `user_id` may change it (bot/domain/permissions.py); UserError otherwise.
+    `asked_in`: the channel the request came from (None from App Home)."""
     with rt.transaction() as session:
         row = store.row(session, item_id)
         lead = store.lead_of(session, row.channel_pk) if row else None
-    return _changeable(row, lead, item_id, user_id).item
+    return _changeable(row, lead, item_id, user_id, asked_in).item
 
 
-def _changeable(row: store.ItemRow | None, lead: str | None, item_id: int, user_id: str) -> store.ItemRow:
+def _changeable(
+    row: store.ItemRow | None, lead: str | None, item_id: int, user_id: str, asked_in: str | None
+) -> store.ItemRow:
     if row is None:
-        raise UserError(f"There is no action item #{item_id}. `/postmortem actions` lists this channel's.")
-    ai.check_can_change(user_id, row.owner_user_id, lead)
+        raise UserError(permissions.no_such_item(item_id))
+    permissions.item_change(
+        user_id,
+        item_id=item_id,
+        owner_id=row.owner_user_id,
+        lead_id=lead,
+        item_channel=row.channel_id,
+        asked_in=asked_in,
+    ).enforce()
     return row
 
 
 def change_status(
-    rt: Runtime, *, user_id: str, item_id: int, to: ai.ItemStatus, reason: str | None = None
+    rt: Runtime,
+    *,
+    user_id: str,
+    item_id: int,
+    to: ai.ItemStatus,
+    asked_in: str | None,
+    reason: str | None = None,
 ) -> Changed:
     """Start, finish, abandon (with a reason) or reopen an item; only its owner or the lead may."""
     with rt.transaction() as session:
         row = store.row(session, item_id)
         lead = store.lead_of(session, row.channel_pk) if row else None
-        row = _changeable(row, lead, item_id, user_id)
+        row = _changeable(row, lead, item_id, user_id, asked_in)
         ai.check_transition(row.status, to, reason=reason)
         store.set_status(
             session,
@@ -168,8 +185,11 @@ def change_status(
     return Changed(changed.item, changed.redates)
 
 
-def redate(rt: Runtime, *, user_id: str, item_id: int, due: str | date, reason: str) -> Changed:
-    """Move the due date, with a reason. Every re-date is kept and counted."""
+def redate(
+    rt: Runtime, *, user_id: str, item_id: int, due: str | date, reason: str, asked_in: str | None
+) -> Changed:
+    """Move the due date, with a reason. Every re-date is kept and counted. `due` as text is the
+    command's `<due> <reason>` as Slack sends it (&, <, > escaped); the reason is kept as typed."""
     now = today(rt)
     if isinstance(due, str):
         if not due.strip():
@@ -181,13 +201,13 @@ def redate(rt: Runtime, *, user_id: str, item_id: int, due: str | date, reason: 
             raise UserError(
                 f"I can't read a due date at the start of “{due.strip()}”. Try {due_dates.DUE_EXAMPLES}."
             )
-        new_due, reason = taken[0], taken[1].strip()
+        new_due, reason = taken[0], mrkdwn_unescape(taken[1].strip())
     else:
         new_due = due
     with rt.transaction() as session:
         row = store.row(session, item_id)
         lead = store.lead_of(session, row.channel_pk) if row else None
-        row = _changeable(row, lead, item_id, user_id)
+        row = _changeable(row, lead, item_id, user_id, asked_in)
         if row.status not in ai.OPEN_STATUSES:
             raise UserError(
                 f"Item #{item_id} is {ai.STATUS_LABELS[row.status]}; reopen it first.", field=Field.DUE

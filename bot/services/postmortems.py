@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain import action_items as ai
+from bot.domain import permissions
 from bot.domain import postmortem as pmd
 from bot.domain import postmortem_status as pms
 from bot.domain.blameless import Review, review
@@ -205,27 +206,52 @@ def set_section(
 def _known_names(users: Mapping[str, UserInfo]) -> list[str]:
     names: set[str] = set()
     for info in users.values():
-        names.add(info.display_name)
-        names.add(info.display_name.split()[0])
+        words = info.display_name.split()
+        if words:  # a name stored blank (older records) names nobody
+            names.update((" ".join(words), words[0]))
     return sorted(n for n in names if len(n) >= 3)
 
 
-def set_lead(rt: Runtime, slack: Slack, channel: ChannelRef, *, mention: str) -> str:
-    """`/postmortem lead @someone`: the user id of the new lead."""
+def _enforce(slack: Slack, user_id: str, permission: permissions.Permission) -> None:
+    """Refuse (UserError) unless allowed; Slack is asked whether `user_id` is a workspace admin
+    only when that could still allow it."""
+    permission.enforce(is_admin=permission.needs_admin and slack.read.user(user_id).is_admin)
+
+
+def _record(rt: Runtime, channel: ChannelRef) -> PostmortemRecord:
+    with rt.transaction() as session:
+        record = store.for_channel(session, channel.pk)
+    if record is None:
+        raise UserError(NO_POSTMORTEM)
+    return record
+
+
+def set_lead(rt: Runtime, slack: Slack, channel: ChannelRef, *, user_id: str, mention: str) -> str:
+    """`/postmortem lead @someone` by `user_id`: the user id of the new lead."""
     match = _MENTION.match(mention.strip())
     if not match:
         raise UserError("Who should lead it? `/postmortem lead @someone` (exactly one person).")
+    record = _record(rt, channel)
+    _enforce(
+        slack,
+        user_id,
+        permissions.lead_handover(user_id, lead_id=record.lead_user_id, started_by=record.started_by),
+    )
     with rt.transaction() as session:
-        record = store.for_channel(session, channel.pk)
-        if record is None:
-            raise UserError(NO_POSTMORTEM)
         store.update_fields(session, record.id, rt.clock(), lead_user_id=match.group(1))
     postmortem_thread.refresh_parent(slack, load(rt, channel, slack=slack))
     return match.group(1)
 
 
-def move_status(rt: Runtime, slack: Slack, channel: ChannelRef, *, to: pmd.Status) -> Loaded:
-    """Move the status. Completing with action items still open lands on Action items in progress."""
+def move_status(rt: Runtime, slack: Slack, channel: ChannelRef, *, user_id: str, to: pmd.Status) -> Loaded:
+    """Move the status (`user_id` asks). Completing with items still open lands on Action items in
+    progress."""
+    record = _record(rt, channel)
+    _enforce(
+        slack,
+        user_id,
+        permissions.status_move(user_id, lead_id=record.lead_user_id, started_by=record.started_by),
+    )
     loaded = load(rt, channel)
     with rt.transaction() as session:
         open_items, urgent = store.action_item_stats(session, channel.pk)

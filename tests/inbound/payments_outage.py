@@ -56,11 +56,19 @@ def parent_message(bot: BotUnderTest) -> dict[str, Any]:
     return parents[0]
 
 
-def ask(bot: BotUnderTest, text: str, contains: str = "", user: str = ALICE) -> dict[str, Any]:
-    """Send a command and wait for its own ephemeral answer (not an earlier one), and for the
-    command to have finished whatever else it does."""
+def ask(
+    bot: BotUnderTest,
+    text: str,
+    contains: str = "",
+    user: str = ALICE,
+    *,
+    channel: str = CHANNEL,
+    channel_name: str = NAME,
+) -> dict[str, Any]:
+    """Send a command (in the incident channel unless told) and wait for its own ephemeral answer
+    (not an earlier one), and for the command to have finished whatever else it does."""
     before = len(bot.stub.responses)
-    assert bot.slack.command(text, channel=CHANNEL, channel_name=NAME, user=user).status == 200
+    assert bot.slack.command(text, channel=channel, channel_name=channel_name, user=user).status == 200
     answer = bot.stub.wait_for_response(timeout=10, after=before)
     bot.idle()
     assert contains in answer.get("text", ""), answer

@@ -157,10 +157,22 @@ class SlackStub:
         display_name: str | None = None,
         tz: str = "UTC",
         is_bot: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
+        """A workspace member; `is_admin` / `is_owner` as users.info reports a workspace admin or owner."""
         with self._lock:
             for state in (self._seed, self._live):
-                state.add_user(id, name, real_name=real_name, display_name=display_name, tz=tz, is_bot=is_bot)
+                state.add_user(
+                    id,
+                    name,
+                    real_name=real_name,
+                    display_name=display_name,
+                    tz=tz,
+                    is_bot=is_bot,
+                    is_admin=is_admin,
+                    is_owner=is_owner,
+                )
 
     def add_channel(
         self,

@@ -148,6 +148,8 @@ class State:
         tz: str,
         is_bot: bool,
         bot_id: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> None:
         env = self.env
         tz_label, tz_offset = _tz_facts(tz)
@@ -173,8 +175,8 @@ class State:
             "tz_label": tz_label,
             "tz_offset": tz_offset,
             "profile": profile,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": is_admin,
+            "is_owner": is_owner,
             "is_bot": is_bot,
             "is_app_user": False,
             "updated": 1_700_000_000,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import action_items as ai
+from bot.domain.slack_text import mrkdwn_escape, mrkdwn_unescape
 from bot.inbound.slack.invocation import Invocation, Run, Subcommand
 from bot.outbound.slack.ids import Sub
 from bot.outbound.slack.render.action_items import added_text, changed_text, listing_messages
@@ -27,7 +28,7 @@ def actions(rt: Runtime, inv: Invocation) -> None:
         inv.respond(
             response_type="ephemeral",
             replace_original=False,
-            text=f"Action items in #{found.channel.name}",
+            text=f"Action items in #{mrkdwn_escape(found.channel.name)}",
             blocks=blocks,
         )
 
@@ -35,8 +36,9 @@ def actions(rt: Runtime, inv: Invocation) -> None:
 def _move(to: ai.ItemStatus, usage: str) -> Run:
     def run(rt: Runtime, inv: Invocation) -> None:
         item_id, reason = action_items.parse_item_id(inv.args, usage)
+        reason = mrkdwn_unescape(reason)  # Slack escapes &, <, > in command text; keep what was typed
         changed = action_items.change_status(
-            rt, user_id=inv.user_id, item_id=item_id, to=to, reason=reason or None
+            rt, user_id=inv.user_id, item_id=item_id, to=to, reason=reason or None, asked_in=inv.channel_id
         )
         inv.reply(changed_text(changed.item))
 
@@ -45,7 +47,9 @@ def _move(to: ai.ItemStatus, usage: str) -> Run:
 
 def redate(rt: Runtime, inv: Invocation) -> None:
     item_id, rest = action_items.parse_item_id(inv.args, REDATE_USAGE)
-    changed = action_items.redate(rt, user_id=inv.user_id, item_id=item_id, due=rest, reason="")
+    changed = action_items.redate(
+        rt, user_id=inv.user_id, item_id=item_id, due=rest, reason="", asked_in=inv.channel_id
+    )
     inv.reply(changed_text(changed.item, changed.redates))
 
 

@@ -56,6 +56,11 @@ def _date(element: dict[str, Any]) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _asked_in(body: dict[str, Any]) -> str | None:
+    """The channel a button was pressed in; None on the App Home tab."""
+    return None if on_home(body) else (body.get("channel") or {}).get("id")
+
+
 def _errors(error: UserError, default: BlockId) -> dict[str, str]:
     block = _FIELD_BLOCKS.get(error.field) if error.field else None
     return {(block or default).value: str(error)[:150]}
@@ -67,7 +72,11 @@ def move_item(
     """Start work / Done / Reopen on a listing or the App Home tab."""
     ack()
     changed = action_items.change_status(
-        rt, user_id=body["user"]["id"], item_id=int(action["value"]), to=MOVES[Action(action["action_id"])]
+        rt,
+        user_id=body["user"]["id"],
+        item_id=int(action["value"]),
+        to=MOVES[Action(action["action_id"])],
+        asked_in=_asked_in(body),
     )
     answer(rt, slack, body, respond, changed_text(changed.item))
 
@@ -77,7 +86,9 @@ def open_item_modal(
 ) -> None:
     """Re-date… / Won't do…: the modal, for whoever may change the item."""
     ack()
-    item = action_items.changeable_item(rt, user_id=body["user"]["id"], item_id=int(action["value"]))
+    item = action_items.changeable_item(
+        rt, user_id=body["user"]["id"], item_id=int(action["value"]), asked_in=_asked_in(body)
+    )
     view = MODALS[Action(action["action_id"])](item)
     meta = json.loads(view["private_metadata"])
     if not on_home(body) and body.get("channel"):
@@ -123,7 +134,12 @@ def redate_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], rt: R
         if due is None:
             raise UserError("Pick the new due date.", field=Field.DUE)
         changed = action_items.redate(
-            rt, user_id=body["user"]["id"], item_id=int(meta["item_id"]), due=due, reason=reason
+            rt,
+            user_id=body["user"]["id"],
+            item_id=int(meta["item_id"]),
+            due=due,
+            reason=reason,
+            asked_in=meta.get("channel_id"),
         )
     except UserError as error:
         ack(response_action="errors", errors=_errors(error, BlockId.ITEM_DUE))
@@ -142,6 +158,7 @@ def wontdo_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], rt: R
             item_id=int(meta["item_id"]),
             to=ai.ItemStatus.WONT_DO,
             reason=reason,
+            asked_in=meta.get("channel_id"),
         )
     except UserError as error:
         ack(response_action="errors", errors=_errors(error, BlockId.ITEM_REASON))

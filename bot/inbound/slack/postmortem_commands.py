@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
+from bot.domain.slack_text import mrkdwn_escape, mrkdwn_unescape
 from bot.inbound.slack.invocation import Invocation, Run, Subcommand
 from bot.outbound.slack.ids import Sub
 from bot.outbound.slack.render.action_items import open_items_lines
@@ -13,22 +14,24 @@ from bot.services import exports, postmortem_thread, postmortems
 
 
 def start(rt: Runtime, inv: Invocation) -> None:
+    # Slack escapes &, < and > in a command's text: the title keeps what was typed, and every
+    # renderer escapes it again, so a typed "<!channel>" is shown, never pinged.
     loaded, created = postmortems.open_postmortem(
-        rt, inv.slack, inv.incident, user_id=inv.user_id, title=inv.args
+        rt, inv.slack, inv.incident, user_id=inv.user_id, title=mrkdwn_unescape(inv.args)
     )
-    link = postmortem_thread.permalink(inv.slack, loaded)
+    title = mrkdwn_escape(loaded.postmortem.title)
+    link = mrkdwn_escape(postmortem_thread.permalink(inv.slack, loaded) or "")
     if created:
-        inv.reply(f"Postmortem opened: *{loaded.postmortem.title}*. You are its lead. {link or ''}".strip())
+        inv.reply(f"Postmortem opened: *{title}*. You are its lead. {link}".strip())
     else:
-        inv.reply(
-            f"This channel already has its postmortem: *{loaded.postmortem.title}* {link or ''}".strip()
-        )
+        inv.reply(f"This channel already has its postmortem: *{title}* {link}".strip())
 
 
 def set_section(rt: Runtime, inv: Invocation) -> None:
     section, _, text = inv.args.partition(" ")
     if not section:
         raise UserError(pmd.set_usage())
+    text = mrkdwn_unescape(text)  # as typed, like the title
     saved = postmortems.set_section(
         rt, inv.slack, inv.incident, user_id=inv.user_id, section_name=section, text=text
     )
@@ -39,7 +42,7 @@ def set_section(rt: Runtime, inv: Invocation) -> None:
 
 
 def lead(rt: Runtime, inv: Invocation) -> None:
-    user = postmortems.set_lead(rt, inv.slack, inv.incident, mention=inv.args)
+    user = postmortems.set_lead(rt, inv.slack, inv.incident, user_id=inv.user_id, mention=inv.args)
     inv.reply(f"<@{user}> now leads this postmortem.")
 
 
@@ -54,8 +57,8 @@ def status(rt: Runtime, inv: Invocation) -> None:
 
 def _move(to: pmd.Status) -> Run:
     def run(rt: Runtime, inv: Invocation) -> None:
-        loaded = postmortems.move_status(rt, inv.slack, inv.incident, to=to)
-        inv.reply(f"*{loaded.postmortem.title}* is now {pmd.STATUS_LABELS[to]}.")
+        loaded = postmortems.move_status(rt, inv.slack, inv.incident, user_id=inv.user_id, to=to)
+        inv.reply(f"*{mrkdwn_escape(loaded.postmortem.title)}* is now {pmd.STATUS_LABELS[to]}.")
 
     return run
 
