@@ -19,6 +19,7 @@ from typing import Final
 
 from bot.domain.due_dates import DUE_EXAMPLES, format_due, take_due
 from bot.domain.errors import Field, UserError
+from bot.domain.slack_text import mrkdwn_unescape
 
 __all__ = [
     "DEFAULT_PRIORITY",
@@ -30,7 +31,6 @@ __all__ = [
     "ParsedItem",
     "Priority",
     "Redate",
-    "check_can_change",
     "check_redate",
     "check_transition",
     "days_overdue",
@@ -98,11 +98,6 @@ def _wish(missing: str) -> UserError:
     )
 
 
-def _unescape(text: str) -> str:
-    # Slack escapes these three in command text; the item keeps what the person typed.
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _take_priority(text: str) -> tuple[Priority | None, str]:
     m = _WORD.search(text)
     if m is not None and _PRIORITY.fullmatch(m.group()):
@@ -150,7 +145,7 @@ def parse_action_command(args: str, today: date) -> ParsedItem:
         raise UserError(f"Give the priority once, right after the due date: `{USAGE}`.")
     priority = early_priority or late_priority or DEFAULT_PRIORITY
 
-    text = _unescape(rest.strip())
+    text = mrkdwn_unescape(rest.strip())  # Slack escapes &, <, > in command text; keep what was typed
     if not text:
         raise UserError(f"Say what will change: `{USAGE}`, e.g. `{EXAMPLE}`.")
     return ParsedItem(owner_id=owner, due_on=due, priority=priority, text=text)
@@ -262,20 +257,6 @@ def check_transition(current: ItemStatus, to: ItemStatus, *, reason: str | None)
         raise UserError(
             "Say why this item won't be done: the reason stays on the record with it.", field=Field.REASON
         )
-
-
-def check_can_change(actor_id: str, owner_id: str, lead_id: str | None) -> None:
-    """Only the item's owner and the postmortem's lead may change it; anyone else gets UserError."""
-    if actor_id == owner_id or (lead_id is not None and actor_id == lead_id):
-        return
-    if lead_id is None:
-        raise UserError(
-            f"Only the owner, <@{owner_id}>, can change this item (the postmortem has no lead yet). "
-            "Ask them, or ask them to hand it over."
-        )
-    raise UserError(
-        f"Only the owner, <@{owner_id}>, or the postmortem's lead, <@{lead_id}>, can change this item."
-    )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from bot.domain.action_items import (
     priority_sort_key,
 )
 from bot.domain.due_dates import WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES, format_due
+from bot.domain.slack_text import mrkdwn_escape
 
 __all__ = [
     "DEFAULT_SCHEDULE",
@@ -225,20 +226,19 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]+", re.ASCII)
 _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]+", re.ASCII)
 
 
-def _escape(text: str) -> str:
-    """Item text as one line of mrkdwn: Slack's three control characters escaped."""
-    one_line = " ".join(text.split())
-    return one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _one_line(text: str) -> str:
+    """User text as one line of mrkdwn that shows it as typed (slack_text.mrkdwn_escape)."""
+    return mrkdwn_escape(" ".join(text.split()))
 
 
 def _owner(owner_id: str, owner_names: Mapping[str, str]) -> str:
     if _USER_ID.fullmatch(owner_id):
         return f"<@{owner_id}>"  # Slack shows the name and notifies the owner
-    return _escape(owner_names.get(owner_id, owner_id))
+    return _one_line(owner_names.get(owner_id, owner_id))
 
 
 def _channel(channel: str) -> str:
-    return f"<#{channel}>" if _CHANNEL_ID.fullmatch(channel) else f"#{_escape(channel)}"
+    return f"<#{channel}>" if _CHANNEL_ID.fullmatch(channel) else f"#{_one_line(channel)}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -250,7 +250,7 @@ def _overdue_note(days: int) -> str:
 
 
 def _item_head(item: Item) -> str:
-    return f"• `#{item.id}` *{item.priority}* {_escape(item.text)}"
+    return f"• `#{item.id}` *{item.priority}* {_one_line(item.text)}"
 
 
 def render_channel_reminder(r: ChannelReminder, owner_names: Mapping[str, str] | None = None) -> str:
@@ -297,4 +297,4 @@ def render_owner_digest(items: Sequence[Item], today: date) -> str:
 
 def render_archived_note(channel_name: str, text: str) -> str:
     """An archived channel's reminder, sent elsewhere: which channel it is for, then the reminder."""
-    return f"_For #{_escape(channel_name)}, which is archived:_\n{text}"
+    return f"_For #{_one_line(channel_name)}, which is archived:_\n{text}"

@@ -15,6 +15,10 @@ Slack sends message text with its tokens in angle brackets and three characters 
 
 The visible text of blocks and attachments arrives in the same format (outbound/slack/visible_text
 writes rich-text elements as these tokens), so one reader serves every shape a message comes in.
+
+The other way, `mrkdwn_escape` is the one escaping of everything the bot posts as mrkdwn (titles,
+sections, item texts, names: text as typed → markup that shows it as typed and can never ping or
+link); it lives here, in the domain, because the domain renders reminders' text too.
 Pure: no Slack client, no wall clock.
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Protocol
@@ -45,7 +50,17 @@ _DATE_TOKEN = re.compile(r"<!date\^(-?[0-9]{1,12})\^([^|^<>]*)(?:\^[^|<>]*)?(?:\
 _TIME_FORMATS = ("{time}", "{time_secs}", "{ago}")
 
 
-def _unescape(text: str) -> str:
+def mrkdwn_escape(text: str) -> str:
+    """Text as typed → Slack markup that shows it as typed: `&`, `<` and `>` become entities, so
+    nothing in it can mention, ping (`<!here>`), link or read as an entity. The one escaping every
+    Slack-bound text goes through. Formatting characters (`*`, `_`, `~`, backticks) stay: mrkdwn has
+    no escape for them, and they cannot ping or link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn_unescape(text: str) -> str:
+    """`mrkdwn_escape` undone: Slack's escaping of the text it hands over (a slash command's
+    arguments) → the characters as typed. Tokens (`<@U1>`, `<!here>`) are left as they are."""
     if "&" not in text:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -77,6 +92,29 @@ def date_token_at(text: str) -> datetime | None:
     return first
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link in a message (`<https://x.example|docs>`, `<mailto:a@b.co>`): where it leads and
+    what a reader sees of it: its label, or the address itself when it has none."""
+
+    url: str
+    label: str
+
+    @property
+    def plain(self) -> str:
+        """As plain text shows it: `docs (https://x.example)`; a bare link is its address alone."""
+        if self.label == self.url or self.url == "mailto:" + self.label:
+            return self.label
+        return f"{self.label} ({self.url})"
+
+
+def _link(target: str, label: str) -> Link:
+    url = mrkdwn_unescape(target)
+    if not label:
+        label = url[len("mailto:") :] if url.startswith("mailto:") else url
+    return Link(url, label)
+
+
 def _date_shown(content: str) -> str:
     """A date token without a fallback, shown in UTC: `2025-08-12 09:15 UTC` (or the day alone)."""
     _, epoch, rest = [*content.split("^", 2), "", ""][:3]
@@ -95,23 +133,47 @@ class Readable:
     def __init__(self, users: Mapping[str, _Named], channel_names: Mapping[str, str] = _NO_NAMES) -> None:
         self.users = users
         self.channel_names = channel_names
-        self.memo: dict[str, str] = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+        self.memo: dict[str, str | Link] = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 
     def __call__(self, text: str) -> str:
         if "<" not in text and "&" not in text:
             return text
         return _TOKEN.sub(self._token, text)
 
-    def _token(self, match: re.Match[str]) -> str:
+    def pieces(self, text: str) -> tuple[str | Link, ...]:
+        """The readable text in pieces: its links as `Link`s, the text between them as strings
+        (never empty, never two in a row). Joined with each link's `plain`, it is `self(text)`."""
+        if "<" not in text:
+            return (self(text),) if text else ()
+        out: list[str | Link] = []
+        run: list[str] = []
+        last = 0
+        for match in _TOKEN.finditer(text):
+            run.append(text[last : match.start()])
+            shown = self._shown(match)
+            if isinstance(shown, Link):
+                out += ["".join(run), shown]
+                run.clear()
+            else:
+                run.append(shown)
+            last = match.end()
+        out.append("".join(run) + text[last:])
+        return tuple(piece for piece in out if piece != "")
+
+    def _shown(self, match: re.Match[str]) -> str | Link:
         key = match.group()
         shown = self.memo.get(key)
         if shown is None:
             shown = self.memo[key] = self._resolve(match.group(1))
         return shown
 
-    def _resolve(self, content: str) -> str:
+    def _token(self, match: re.Match[str]) -> str:
+        shown = self._shown(match)
+        return shown if isinstance(shown, str) else shown.plain
+
+    def _resolve(self, content: str) -> str | Link:
         target, _, label = content.partition("|")
-        label = _unescape(label)
+        label = mrkdwn_unescape(label)
         if target.startswith("@"):
             user = self.users.get(target[1:])
             return "@" + ((user.display_name if user else "") or label or target[1:])
@@ -126,12 +188,7 @@ class Readable:
             if kind == "date":  # the sender's own rendering when there is one, else the instant in UTC
                 return label or _date_shown(target[1:])
             return label or kind  # anything newer: Slack's own fallback text
-        url = _unescape(target)
-        if url.startswith("mailto:") and label in ("", url[len("mailto:") :]):
-            return url[len("mailto:") :]
-        if not label or label == url:
-            return url
-        return f"{label} ({url})"
+        return _link(target, label)
 
 
 def readable_text(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.slack_text import date_token_at, readable_text
+from bot.domain.slack_text import date_token_at, mrkdwn_escape, mrkdwn_unescape, readable_text
 from bot.domain.timeline import CapturedMessage, Mark, UserInfo, build_timeline
 
 USERS = {"U0ANA": UserInfo("Ana", "America/New_York"), "W0WREN": UserInfo("wren", "Europe/Berlin")}
@@ -127,3 +127,30 @@ def test_a_token_out_of_range_leaves_the_clock_reading_to_decide() -> None:
     m = message("<!date^99999999999999^{time}|never> rolled back at 09:20 UTC", "adhesive_bandage")
     (entry,) = build_timeline("inc", [m], USERS).entries
     assert entry.at == utc(9, 20)
+
+
+# --- the other way: text as typed → markup that shows it as typed ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "escaped"),
+    [
+        ("<!channel> outage <!here>", "&lt;!channel&gt; outage &lt;!here&gt;"),
+        ("<@U123|bob> & <#C1>", "&lt;@U123|bob&gt; &amp; &lt;#C1&gt;"),
+        ("<https://x.example|click>", "&lt;https://x.example|click&gt;"),
+        ("&amp; is how you write &", "&amp;amp; is how you write &amp;"),  # typed entities stay typed
+        ("*bold* _it_ `code`", "*bold* _it_ `code`"),  # formatting: no escape exists, none can ping
+    ],
+)
+def test_mrkdwn_escape(typed: str, escaped: str) -> None:
+    assert mrkdwn_escape(typed) == escaped
+    assert mrkdwn_unescape(escaped) == typed
+
+
+@given(st.text(st.sampled_from("<>&;!@#|amplgt x")) | st.text())
+def test_escaped_text_holds_no_markup_and_decodes_to_what_was_typed(typed: str) -> None:
+    escaped = mrkdwn_escape(typed)
+    assert "<" not in escaped and ">" not in escaped
+    assert "&" not in escaped.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+    assert mrkdwn_unescape(escaped) == typed
+    assert readable_text(escaped, {}) == typed  # and Slack's reader shows exactly that

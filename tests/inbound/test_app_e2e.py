@@ -28,6 +28,8 @@ def test_help_answers_ephemerally_with_the_usage(bot: BotUnderTest, text: str) -
     body = reply.json()
     assert body["response_type"] == "ephemeral"
     assert "/postmortem help" in _usage_text(body)
+    # "<id>" would be read as a link by Slack: the usage shows it escaped
+    assert "/postmortem done &lt;id&gt;" in _usage_text(body) and "<id>" not in _usage_text(body)
 
 
 def test_an_unknown_subcommand_is_named_and_answered_with_the_usage(bot: BotUnderTest) -> None:

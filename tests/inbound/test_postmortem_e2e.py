@@ -255,3 +255,12 @@ def test_participants_are_everyone_who_posted_not_only_authors_of_marked_message
     ask(bot, "watch", "Recording")
     ask(bot, "start Payments outage", "Postmortem opened")
     assert "*Participants:* Alice, Bob, Carol" in json.dumps(parent_message(bot)["blocks"])
+
+
+def test_a_person_whose_slack_name_is_blank_does_not_break_writing_the_postmortem(bot: BotUnderTest) -> None:
+    watch_incident(bot)
+    bot.stub.add_user("U0BLANK", "  ", display_name="   ", real_name=" ")
+    said = {"type": "message", "channel": CHANNEL, "user": "U0BLANK", "text": "checking the pool"}
+    assert bot.slack.event({**said, "ts": "1742090000.000100"}).status == 200
+    ask(bot, "start", "Postmortem opened")  # looks up everyone who posted, the blank name included
+    ask(bot, "set summary Checkout failed for 41 minutes after a config push.", "Saved summary")

@@ -607,3 +607,15 @@ def test_live_events_and_their_edits_read_blocks_too() -> None:
     changed = message_change(edit)
     assert changed is not None and isinstance(changed[1], MessageEdited)
     assert changed[1].message.text.startswith("[RESOLVED] x\n**Firing**")
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [{"type": "rich_text", "elements": [{"type": []}]}],  # found by Hypothesis: an unhashable type
+        [{"type": {"a": 1}, "text": "x"}],
+        [{"type": "rich_text", "elements": [{"type": "rich_text_list", "elements": [{"type": None}]}]}],
+    ],
+)
+def test_a_type_that_is_not_a_string_is_ignored_not_a_crash(blocks: list[dict[str, object]]) -> None:
+    assert message_from_slack({"ts": "1754990100.000100", "text": "kept", "blocks": blocks}).text == "kept"

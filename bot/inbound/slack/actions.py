@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.domain import postmortem as pmd
+from bot.domain.slack_text import mrkdwn_escape
 from bot.inbound.slack.middleware import incident
 from bot.outbound.slack import Slack
 from bot.outbound.slack.render.postmortem import edit_section_modal
@@ -34,7 +35,8 @@ def start_postmortem(
     ack()
     user_id = body["user"]["id"]
     loaded, _ = postmortems.open_postmortem(rt, slack, incident(context), user_id=user_id, title="")
-    respond(replace_original=True, text=f"<@{user_id}> started the postmortem: *{loaded.postmortem.title}*.")
+    title = mrkdwn_escape(loaded.postmortem.title)
+    respond(replace_original=True, text=f"<@{user_id}> started the postmortem: *{title}*.")
 
 
 def decline_postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

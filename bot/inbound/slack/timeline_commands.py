@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.errors import UserError
+from bot.domain.slack_text import mrkdwn_escape
 from bot.inbound.slack.invocation import Invocation, Subcommand
 from bot.outbound.slack.ids import Sub
 from bot.outbound.slack.notices import TimelinePosts
@@ -12,13 +13,15 @@ from bot.services import channels, timelines
 
 def watch(rt: Runtime, inv: Invocation) -> None:
     channel = channels.watch_by_command(rt, inv.slack, inv.team_id, inv.channel_id)
-    inv.reply(f"Recording #{channel.name} for its incident timeline. `/postmortem timeline` shows it.")
+    name = mrkdwn_escape(channel.name)
+    inv.reply(f"Recording #{name} for its incident timeline. `/postmortem timeline` shows it.")
 
 
 def unwatch(rt: Runtime, inv: Invocation) -> None:
     channels.stop_watching(rt, inv.incident)
     inv.reply(
-        f"Stopped recording #{inv.incident.name}. What was recorded is kept; `/postmortem watch` resumes."
+        f"Stopped recording #{mrkdwn_escape(inv.incident.name)}. "
+        "What was recorded is kept; `/postmortem watch` resumes."
     )
 
 

@@ -2,7 +2,8 @@
 
 Each notice names *what* is said and carries what it is about; how it looks (Block Kit, fallback
 text, how it is split within Slack's limits) is decided in render/. A plain `str` is also accepted
-wherever a notice is: it is sent as mrkdwn text.
+wherever a notice is: it is sent as mrkdwn text, so any user text in it must already be escaped
+(bot.domain.slack_text.mrkdwn_escape).
 """
 
 from __future__ import annotations

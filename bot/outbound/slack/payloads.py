@@ -23,6 +23,11 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _name(value: Any) -> str | None:
+    """A name as shown: surrounding blanks dropped, a blank name is no name."""
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
 def author_name(raw: Mapping[str, Any]) -> str | None:
     """Who posted a message that has no known user: integrations, webhooks, bots, guests."""
     user_profile = raw.get("user_profile")
@@ -97,11 +102,11 @@ def user_from_slack(raw: Mapping[str, Any]) -> UserInfo:
     profile = raw.get("profile") if isinstance(raw.get("profile"), Mapping) else {}
     assert isinstance(profile, Mapping)
     name = (
-        _str(profile.get("display_name"))
-        or _str(profile.get("real_name"))
-        or _str(raw.get("real_name"))
-        or _str(raw.get("name"))
-        or _str(raw.get("id"))
+        _name(profile.get("display_name"))
+        or _name(profile.get("real_name"))
+        or _name(raw.get("real_name"))
+        or _name(raw.get("name"))
+        or _name(raw.get("id"))
         or "unknown"
     )
     return UserInfo(display_name=name, tz=_str(raw.get("tz")))

@@ -66,7 +66,7 @@ def _text_object(value: Any) -> str:
     if not isinstance(value, Mapping):
         return ""
     text = _string(value.get("text"))
-    return text if value.get("type") == "mrkdwn" else _escape(text)
+    return text if _kind(value) == "mrkdwn" else _escape(text)
 
 
 # --- rich text ---------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def _text_object(value: Any) -> str:
 
 def _inline(element: Mapping[str, Any]) -> str:
     """One rich-text element as Slack's `text` would write it."""
-    kind = element.get("type")
+    kind = _kind(element)
     if kind == "text":
         return _escape(_string(element.get("text")))
     if kind == "link":
@@ -121,9 +121,15 @@ def _run(elements: Iterable[Mapping[str, Any]]) -> list[str]:
     return "".join(_inline(element) for element in elements).split("\n")
 
 
+def _kind(obj: Mapping[str, Any]) -> str | None:
+    """An element's `type`, when it is a string (Slack JSON from outside may hold anything)."""
+    kind = obj.get("type")
+    return kind if isinstance(kind, str) else None
+
+
 def _rich_lines(element: Mapping[str, Any]) -> list[str]:
     """A rich-text container → lines. Nested lists arrive as sibling lists with a deeper `indent`."""
-    kind = element.get("type")
+    kind = _kind(element)
     children = _objects(element.get("elements"))
     if kind == "rich_text_list":
         indent = element.get("indent")
@@ -133,10 +139,10 @@ def _rich_lines(element: Mapping[str, Any]) -> list[str]:
         lines = []
         for number, item in enumerate(children, start=start + 1):
             bullet = f"{number}. " if element.get("style") == "ordered" else _LIST_ITEM
-            item_lines = _rich_lines(item) if item.get("type") in _RICH_CONTAINERS else _run([item])
+            item_lines = _rich_lines(item) if _kind(item) in _RICH_CONTAINERS else _run([item])
             lines += [pad + bullet + item_lines[0], *(pad + "  " + line for line in item_lines[1:])]
         return lines
-    if any(child.get("type") in _RICH_CONTAINERS for child in children):
+    if any(_kind(child) in _RICH_CONTAINERS for child in children):
         lines = [line for child in children for line in _rich_lines(child)]
     else:
         lines = _run(children)
@@ -154,14 +160,14 @@ _RICH_CONTAINERS = frozenset(
 
 
 def _block_lines(block: Mapping[str, Any]) -> list[str]:
-    kind = block.get("type")
+    kind = _kind(block)
     if kind == "section":
         fields = [_text_object(field) for field in _objects(block.get("fields"))]
         return [_text_object(block.get("text")), *fields]
     if kind == "header":
         return [_text_object(block.get("text"))]
     if kind == "context":
-        texts = (_text_object(e) for e in _objects(block.get("elements")) if e.get("type") != "image")
+        texts = (_text_object(e) for e in _objects(block.get("elements")) if _kind(e) != "image")
         return [" ".join(text for text in texts if text.strip())]
     if kind == "rich_text":
         return _rich_lines(block)
@@ -181,7 +187,7 @@ def _block_lines(block: Mapping[str, Any]) -> list[str]:
 def _cell(cell: Any) -> str:
     if not isinstance(cell, Mapping):
         return ""
-    if cell.get("type") == "rich_text":
+    if _kind(cell) == "rich_text":
         return " ".join(line.strip() for line in _rich_lines(cell))
     return _escape(_string(cell.get("text")))
 

@@ -1,9 +1,12 @@
 """Block Kit renderers: domain objects and notices → Slack messages, views and modals. Pure functions.
 
-blocks        primitives (section, context, escaping), usage, the announcement, the App Home frame
+blocks        primitives (section, context, cutting escaped text), usage, the announcement, App Home
 timeline      the timeline, split within Slack's limits
 postmortem    the postmortem parent, prompts, status lines, the Edit modal, 48-hour notices
 action_items  item listings with buttons, the item modals, App Home items, reminder text
+
+Every user string (titles, sections, item texts, names) goes into mrkdwn through
+bot.domain.slack_text.mrkdwn_escape, and into plain_text as it is.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.slack_text import mrkdwn_escape
 from bot.domain.timeline import Mark
 from bot.outbound.slack import notices as n
 from bot.outbound.slack.render import blocks, postmortem, timeline
@@ -34,15 +38,17 @@ def render(notice: n.Notice, emoji_marks: Mapping[str, Mark]) -> list[Message]:
         case n.WatchStarted():
             return [Message(blocks.announcement_text(), blocks.announcement_blocks(emoji_marks))]
         case n.PostmortemParent(pm, built):
-            return [Message(f"Postmortem: {pm.title}", postmortem.postmortem_parent(pm, built, emoji_marks))]
+            text = f"Postmortem: {mrkdwn_escape(pm.title)}"
+            return [Message(text, postmortem.postmortem_parent(pm, built, emoji_marks))]
         case n.TimelinePosts(built):
-            text = f"Timeline of #{built.channel} in UTC ({len(built.entries)} entries)"
+            text = f"Timeline of #{mrkdwn_escape(built.channel)} in UTC ({len(built.entries)} entries)"
             parts = timeline.timeline_messages(built, emoji_marks)
             return [Message(text if i == 0 else text + " (continued)", part) for i, part in enumerate(parts)]
         case n.SectionPrompts(pm):
             return [Message("What to fill in", postmortem.section_prompts(pm))]
         case n.PostmortemStarted(channel_name, title, permalink):
-            return [Message(f"Postmortem started for #{channel_name}: {title} — {permalink}")]
+            text = f"Postmortem started for #{mrkdwn_escape(channel_name)}: {mrkdwn_escape(title)}"
+            return [Message(f"{text} — {mrkdwn_escape(permalink)}")]
         case n.AutoOpened(hours):
             return [Message(postmortem.auto_opened_text(hours))]
         case n.AskWanted(severity):

@@ -9,9 +9,10 @@ from typing import Any
 
 from bot.domain import action_items as ai
 from bot.domain.due_dates import format_due
+from bot.domain.slack_text import mrkdwn_escape
 from bot.outbound.slack.ids import Action, View
 from bot.outbound.slack.ids import Block as BlockId
-from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
+from bot.outbound.slack.render.blocks import Block, context, cut_mrkdwn, plain, section
 
 MAX_BLOCKS = 50
 HOME_MAX_ITEMS = 40  # a Home tab holds 100 blocks; two per item, with room for the rest
@@ -238,7 +239,7 @@ def text_blocks(text: str) -> list[Block]:
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        line = line[: SECTION_LIMIT - 1]
+        line = cut_mrkdwn(line, SECTION_LIMIT)
         if current and len(current) + 1 + len(line) > SECTION_LIMIT:
             chunks.append(current)
             current = line

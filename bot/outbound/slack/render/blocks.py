@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.domain.slack_text import mrkdwn_escape
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, Mark
 from bot.outbound.slack.ids import COMMAND
 
@@ -13,11 +15,7 @@ Block = dict[str, Any]
 HEADER_TEXT_LIMIT = 150
 SECTION_TEXT_LIMIT = 3000
 BLOCKS_PER_MESSAGE = 50
-
-
-def mrkdwn_escape(text: str) -> str:
-    """Slack's three control characters; everything else is shown as typed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")  # a cut `&amp;`, `&lt;` or `&gt;`
 
 
 def plain(text: str) -> dict[str, str]:
@@ -25,10 +23,16 @@ def plain(text: str) -> dict[str, str]:
     return {"type": "plain_text", "text": text}
 
 
+def cut_mrkdwn(text: str, limit: int) -> str:
+    """At most `limit` characters of escaped mrkdwn, ending in "…" when cut, never inside `&amp;`."""
+    if len(text) <= limit:
+        return text
+    return _PARTIAL_ENTITY.sub("", text[: limit - 1]) + "…"
+
+
 def section(text: str) -> Block:
-    if len(text) > SECTION_TEXT_LIMIT:
-        text = text[: SECTION_TEXT_LIMIT - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    """A mrkdwn section; any user text in `text` is already escaped (bot.domain.slack_text)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut_mrkdwn(text, SECTION_TEXT_LIMIT)}}
 
 
 def context(text: str) -> Block:
@@ -37,7 +41,9 @@ def context(text: str) -> Block:
 
 def usage_lines(usages: Sequence[tuple[str, str]]) -> str:
     """`(arguments, summary)` pairs → one mrkdwn line each."""
-    return "\n".join(f"`{COMMAND} {args}` — {summary}" for args, summary in usages)
+    return "\n".join(
+        f"`{mrkdwn_escape(f'{COMMAND} {args}')}` — {mrkdwn_escape(summary)}" for args, summary in usages
+    )
 
 
 MARK_MEANINGS: Mapping[Mark, str] = {

@@ -9,6 +9,7 @@ from typing import Any
 from bot.domain import postmortem as pmd
 from bot.domain import postmortem_status as pms
 from bot.domain.blameless import Review
+from bot.domain.slack_text import mrkdwn_escape
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Mark, Timeline
 from bot.domain.timeline_render import (
     CHECK_THE_MARKS,
@@ -16,11 +17,11 @@ from bot.domain.timeline_render import (
     inverted_duration,
     missing_phase,
     out_of_order,
-    utc_minute,
 )
 from bot.outbound.slack.ids import Action, View
 from bot.outbound.slack.ids import Block as BlockId
-from bot.outbound.slack.render.blocks import Block, context, mrkdwn_escape, plain, section
+from bot.outbound.slack.render.blocks import Block, context, cut_mrkdwn, plain, section
+from bot.outbound.slack.render.timeline import phase_time
 
 PHASE_NAMES = {
     Mark.IMPACT_START: "Impact start",
@@ -33,19 +34,17 @@ MODAL_TEXT_LIMIT = 3000
 
 
 def _short(text: str, limit: int = 600) -> str:
-    text = mrkdwn_escape(text.strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return cut_mrkdwn(mrkdwn_escape(text.strip()), limit)
 
 
 def _phase_lines(timeline: Timeline, emoji_marks: Mapping[str, Mark]) -> str:
     lines = []
-    for mark in PHASES:
-        at = timeline.phases.get(mark)
-        shown = f"{utc_minute(at)} UTC" if at else missing_phase(mark, emoji_marks)
+    for mark in PHASES:  # each time links to the message that set the phase, when its link is known
+        shown = phase_time(timeline, mark) or missing_phase(mark, emoji_marks)
         lines.append(f"*{PHASE_NAMES[mark]}:* {shown}")
     duration = timeline.durations.duration
     if duration is not None:
-        lines.append(f"*Duration:* {format_duration(duration)}")
+        lines.append(f"*Duration:* {mrkdwn_escape(format_duration(duration))}")  # "<1m" is not a link
     elif inverted := inverted_duration(timeline, "duration"):
         lines.append(f"*Duration:* unknown ({inverted})")  # never negative
     return "\n".join(lines)
@@ -70,7 +69,7 @@ def postmortem_parent(
         {"type": "header", "text": {"type": "plain_text", "text": f"Postmortem: {pm.title}"[:150]}},
         context(
             f"*Status:* {pmd.STATUS_LABELS[pm.status]} · *Severity:* {severity} · "
-            f"*Lead:* {mrkdwn_escape(pm.lead or 'nobody yet')} · #{pm.channel}"
+            f"*Lead:* {mrkdwn_escape(pm.lead or 'nobody yet')} · #{mrkdwn_escape(pm.channel)}"
         ),
         section(_phase_lines(timeline, emoji_marks)),
     ]
@@ -135,7 +134,8 @@ def status_lines(
     window: pms.WindowState,
     emoji_marks: Mapping[str, Mark] = DEFAULT_EMOJI_MARKS,
 ) -> list[str]:
-    lines = [f"*{pm.title}* — {pmd.STATUS_LABELS[pm.status]}", _phase_lines(timeline, emoji_marks)]
+    title = f"*{mrkdwn_escape(pm.title)}* — {pmd.STATUS_LABELS[pm.status]}"
+    lines = [title, _phase_lines(timeline, emoji_marks)]
     lines += [f":warning: {w} \u2014 {CHECK_THE_MARKS}" for w in warnings]
     missing = pmd.empty_sections(pm)
     lines.append(
@@ -149,10 +149,10 @@ def status_lines(
 
 def blameless_suggestion(found: Review) -> str:
     """Ephemeral: what was noticed, and a systemic way to say it. The text was saved as written."""
-    noticed = ", ".join(f"“{f.excerpt}”" for f in found.findings[:3])
+    noticed = ", ".join(f"“{mrkdwn_escape(f.excerpt)}”" for f in found.findings[:3])
     lines = [f":bulb: Saved as you wrote it. A blameless reading notices {noticed}."]
     if found.suggestion:
-        lines.append(f"Try: _{found.suggestion}_")
+        lines.append(f"Try: _{mrkdwn_escape(found.suggestion)}_")
     lines.append("Keep it if it says what you mean, or `/postmortem set` it again.")
     return "\n".join(lines)
 
@@ -274,7 +274,8 @@ def escalation_text(
         else "This postmortem has no lead yet (`/postmortem lead @someone`), and"
     )
     return (
-        f":rotating_light: 48 hours since #{channel} was resolved, and *{pm.title}* still has no {names}. "
+        f":rotating_light: 48 hours since #{mrkdwn_escape(channel)} was resolved, "
+        f"and *{mrkdwn_escape(pm.title)}* still has no {names}. "
         f"{who} — can you get it written while people still remember? "
         "`/postmortem status` shows what is left."
     )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from bot.domain.slack_text import mrkdwn_escape
 from bot.domain.timeline import DEFAULT_EMOJI_MARKS, PHASES, Entry, Mark, Timeline
 from bot.domain.timeline_render import (
     DURATION_LABELS,
@@ -15,6 +16,7 @@ from bot.domain.timeline_render import (
     marks_label,
     missing_phase,
     out_of_order,
+    phase_entry,
     shown_duration,
     stated_note,
     utc_date,
@@ -26,7 +28,6 @@ from bot.outbound.slack.render.blocks import (
     SECTION_TEXT_LIMIT,
     Block,
     context,
-    mrkdwn_escape,
     section,
 )
 
@@ -59,12 +60,31 @@ def _link(match: re.Match[str]) -> str:
     return f"<{url}>{match.group()[len(url) :]}"
 
 
+def message_link(shown: str, permalink: str | None) -> str:
+    """`shown` (mrkdwn) linked to a message, `<https://…/p1742076351000200|21:58>`, when its link is
+    known; else `shown` as it is."""
+    return f"<{mrkdwn_escape(permalink)}|{shown}>" if permalink else shown
+
+
+def phase_time(t: Timeline, mark: Mark) -> str | None:
+    """`2025-03-15 21:58 UTC`, linked to the message that set the phase when its link is known;
+    None when the phase is not marked."""
+    at = t.phases.get(mark)
+    if at is None:
+        return None
+    marked = phase_entry(t, mark)
+    return message_link(f"{utc_minute(at)} UTC", marked.permalink if marked else None)
+
+
 def _timeline_line(entry: Entry) -> str:
     """One entry as a mrkdwn line that always fits a section: a long text is cut with "…".
 
     Sections holding user text are `verbatim`, so Slack parses nothing in them: an "@here" quoted
-    from the incident cannot ping anyone. URLs are therefore made links explicitly."""
-    prefix = f"`{hhmm(entry.at)}` *{mrkdwn_escape(entry.user)}* "
+    from the incident cannot ping anyone. URLs are therefore made links explicitly. The time links
+    to the message when its link is known (`<…|21:58>`; a link cannot sit in `code`, so it is
+    plain), else it is `code`."""
+    time = message_link(hhmm(entry.at), entry.permalink) if entry.permalink else f"`{hhmm(entry.at)}`"
+    prefix = f"{time} *{mrkdwn_escape(entry.user)}* "
     labels = (marks_label(entry.marks), stated_note(entry), app_note(entry))
     notes = [f"_{label}_" for label in labels if label]
     suffix = (" " + " ".join(notes)) if notes else ""
@@ -89,14 +109,13 @@ def timeline_messages(
     message that continues the timeline opens with the channel and the date it continues."""
     phases: list[str] = []
     for mark in PHASES:
-        at = t.phases.get(mark)
-        shown = f"{utc_minute(at)} UTC" if at else f"_{missing_phase(mark, emoji_marks)}_"
+        shown = phase_time(t, mark) or f"_{missing_phase(mark, emoji_marks)}_"
         phases.append(f"*{PHASE_LABELS[mark]}*  {shown}")
     phases += [f":warning: _{warning}_" for warning in out_of_order(t)]
     durations = t.durations
     spans: list[str] = []
     for attr, label in DURATION_LABELS:
-        shown = shown_duration(t, attr)  # "_unknown_", or "_unknown (mitigation is before …)_"
+        shown = mrkdwn_escape(shown_duration(t, attr))  # "&lt;1m", "unknown (mitigation is before …)"
         spans.append(f"*{label}*  {shown if getattr(durations, attr) is not None else f'_{shown}_'}")
     header = _cut(f"Timeline of #{t.channel}", HEADER_TEXT_LIMIT)
     messages: list[list[Block]] = [
