@@ -28,6 +28,7 @@ class ChannelRef:
     watched: bool
     watch_source: WatchSource | None
     is_archived: bool
+    is_private: bool = False  # what it says never goes where its members cannot see
 
     def watching(self, source: WatchSource) -> ChannelRef:
         return replace(self, watched=True, watch_source=source)

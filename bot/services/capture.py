@@ -6,6 +6,7 @@ whether the channel is watched and stores it. A channel never seen is looked up 
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 from bot.domain.channels import ChannelRef
@@ -102,8 +103,10 @@ def capture_reaction(
     emoji: str,
     user_id: str,
     added: bool,
+    at: datetime | None = None,
 ) -> None:
-    """An emoji added to or removed from a message: a mark lasts while any reaction of its emoji does."""
+    """An emoji added to or removed from a message (`at`: when, as Slack says): a mark lasts while any
+    reaction of its emoji does, and an older event never undoes a newer one."""
     channel = _watched(rt, slack, team_id, channel_id)
     if channel is None:
         return
@@ -112,9 +115,9 @@ def capture_reaction(
         return
     with rt.transaction() as session:
         if added:
-            store.add_reaction(session, message_id, emoji, user_id)
+            store.add_reaction(session, message_id, emoji, user_id, at)
         else:
-            store.remove_reaction(session, message_id, emoji, user_id)
+            store.remove_reaction(session, message_id, emoji, user_id, at)
 
 
 def capture_pin(rt: Runtime, slack: Slack, team_id: str, channel_id: str, ts: str, *, pinned: bool) -> None:

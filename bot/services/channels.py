@@ -34,7 +34,15 @@ def known_channel(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> C
         return channel
     info = slack.read.channel_info(channel_id)
     with rt.transaction() as session:
-        ref = store.upsert(session, team_id, channel_id, info.name, rt.clock(), archived=info.is_archived)
+        ref = store.upsert(
+            session,
+            team_id,
+            channel_id,
+            info.name,
+            rt.clock(),
+            archived=info.is_archived,
+            private=info.is_private,
+        )
     if is_incident_channel(ref.name, rt.settings.incident_channel_patterns):
         return start_watching(rt, slack, ref, source=WatchSource.PATTERN)
     return ref
@@ -63,11 +71,19 @@ def stop_watching(rt: Runtime, channel: ChannelRef) -> None:
 
 
 def channel_seen(
-    rt: Runtime, slack: Slack, team_id: str, channel_id: str, name: str, *, join: bool
+    rt: Runtime,
+    slack: Slack,
+    team_id: str,
+    channel_id: str,
+    name: str,
+    *,
+    join: bool,
+    private: bool | None = None,
 ) -> ChannelRef:
-    """A channel was created, renamed, or the bot was added to it: watch it if its name says so."""
+    """A channel was created, renamed, or the bot was added to it: watch it if its name says so.
+    `private`: whether it is a private channel, when the event says (None: leave it as known)."""
     with rt.transaction() as session:
-        ref = store.upsert(session, team_id, channel_id, name, rt.clock())
+        ref = store.upsert(session, team_id, channel_id, name, rt.clock(), private=private)
     wanted = is_incident_channel(name, rt.settings.incident_channel_patterns)
     if ref.watched or not wanted or ref.watch_source is WatchSource.UNWATCHED:
         return ref
@@ -83,7 +99,7 @@ def channel_seen(
 def bot_joined(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -> ChannelRef:
     """The bot was invited into a channel (private ones are only ever found this way)."""
     info = slack.read.channel_info(channel_id)
-    return channel_seen(rt, slack, team_id, channel_id, info.name, join=False)
+    return channel_seen(rt, slack, team_id, channel_id, info.name, join=False, private=info.is_private)
 
 
 def set_archived(rt: Runtime, team_id: str, channel_id: str, archived: bool) -> None:
@@ -101,7 +117,7 @@ def watch_by_command(rt: Runtime, slack: Slack, team_id: str, channel_id: str) -
             "`/postmortem watch` again."
         ) from error
     with rt.transaction() as session:
-        ref = store.upsert(session, team_id, channel_id, info.name, rt.clock())
+        ref = store.upsert(session, team_id, channel_id, info.name, rt.clock(), private=info.is_private)
     if not info.is_member and not info.is_private:
         slack.say.join(channel_id)
     elif not info.is_member:

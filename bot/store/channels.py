@@ -26,6 +26,7 @@ def _ref(row: Channel) -> ChannelRef:
         watched=row.watched,
         watch_source=WatchSource(row.watch_source) if row.watch_source else None,
         is_archived=row.is_archived,
+        is_private=row.is_private,
     )
 
 
@@ -59,9 +60,17 @@ def by_name(session: Session, name: str, team_id: str | None = None) -> ChannelR
 
 
 def upsert(
-    session: Session, team_id: str, channel_id: str, name: str, now: datetime, *, archived: bool | None = None
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    name: str,
+    now: datetime,
+    *,
+    archived: bool | None = None,
+    private: bool | None = None,
 ) -> ChannelRef:
-    """The channel's record, created if new (not watched), its name (and archived flag) kept current."""
+    """The channel's record, created if new (not watched), its name (and, when given, its archived
+    and private flags) kept current."""
     ensure_workspace(session, team_id, now)
     insert_or_ignore(
         session,
@@ -72,6 +81,7 @@ def upsert(
             "name": name,
             "watched": False,
             "is_archived": bool(archived),
+            "is_private": bool(private),
             "created_at": now,
             "updated_at": now,
         },
@@ -85,6 +95,9 @@ def upsert(
         row.updated_at = now
     if archived is not None and row.is_archived != archived:
         row.is_archived = archived
+        row.updated_at = now
+    if private is not None and row.is_private != private:
+        row.is_private = private
         row.updated_at = now
     session.flush()
     return _ref(row)

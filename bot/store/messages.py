@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited, NewMessage, Source
@@ -234,31 +234,47 @@ def set_pinned(session: Session, channel_pk: int, ts: str, pinned: bool) -> bool
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def add_reaction(session: Session, message_id: int, name: str, user_id: str) -> None:
-    insert_or_ignore(
-        session,
-        Reaction,
-        {"message_id": message_id, "name": name, "user_id": user_id},
-        ["message_id", "name", "user_id"],
-    )
+def _set_reaction(
+    session: Session, message_id: int, name: str, user_id: str, *, present: bool, at: datetime | None
+) -> None:
+    """A reaction added (`present`) or removed, as of `at` (Slack's event time). An older event never
+    undoes a newer one; with no time it simply happens."""
+    key = {"message_id": message_id, "name": name, "user_id": user_id}
+    if insert_or_ignore(session, Reaction, {**key, "present": present, "event_at": at}, list(key)):
+        return
+    which = [Reaction.message_id == message_id, Reaction.name == name, Reaction.user_id == user_id]
+    if at is not None:
+        which.append(or_(Reaction.event_at.is_(None), Reaction.event_at <= at))
+    values: dict[str, Any] = {"present": present} | ({"event_at": at} if at is not None else {})
+    session.execute(update(Reaction).where(*which).values(**values))
+
+
+def add_reaction(
+    session: Session, message_id: int, name: str, user_id: str, at: datetime | None = None
+) -> None:
+    _set_reaction(session, message_id, name, user_id, present=True, at=at)
 
 
 def add_reaction_at(
-    session: Session, channel_pk: int, ts: str, name: str, user_id: str, now: datetime
+    session: Session,
+    channel_pk: int,
+    ts: str,
+    name: str,
+    user_id: str,
+    now: datetime,
+    at: datetime | None = None,
 ) -> None:
     """A reaction on the message at `ts`, remembered on a placeholder if the message is not here yet."""
     found = message_id(session, channel_pk, ts)
-    add_reaction(
-        session, found if found is not None else _placeholder(session, channel_pk, ts, now).id, name, user_id
-    )
+    target = found if found is not None else _placeholder(session, channel_pk, ts, now).id
+    add_reaction(session, target, name, user_id, at)
 
 
-def remove_reaction(session: Session, message_id: int, name: str, user_id: str) -> None:
-    session.execute(
-        delete(Reaction).where(
-            Reaction.message_id == message_id, Reaction.name == name, Reaction.user_id == user_id
-        )
-    )
+def remove_reaction(
+    session: Session, message_id: int, name: str, user_id: str, at: datetime | None = None
+) -> None:
+    """The removal is kept, so an add that arrives after it but happened before it stays undone."""
+    _set_reaction(session, message_id, name, user_id, present=False, at=at)
 
 
 def _replace_reactions(session: Session, message_id: int, reactions: Mapping[str, tuple[str, ...]]) -> None:
@@ -266,7 +282,7 @@ def _replace_reactions(session: Session, message_id: int, reactions: Mapping[str
     session.execute(delete(Reaction).where(Reaction.message_id == message_id))
     for name, users in reactions.items():
         for user in users or ("unknown",):
-            add_reaction(session, message_id, name, user)
+            _set_reaction(session, message_id, name, user, present=True, at=None)
 
 
 def thread_reply_counts(session: Session, channel_pk: int) -> dict[str, int]:
@@ -300,7 +316,7 @@ def captured_messages(session: Session, channel_pk: int) -> list[CapturedMessage
     for message_id, name in session.execute(
         select(Reaction.message_id, Reaction.name)
         .join(Message, Message.id == Reaction.message_id)
-        .where(Message.channel_pk == channel_pk)
+        .where(Message.channel_pk == channel_pk, Reaction.present)
     ):
         reactions[message_id].add(name)
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, UTCDateTime
@@ -34,6 +34,8 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(80))
     watched: Mapped[bool] = mapped_column(default=False)
     is_archived: Mapped[bool] = mapped_column(default=False)
+    # A private channel: what it says never goes anywhere its members cannot see.
+    is_private: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # "pattern" (its name matched INCIDENT_CHANNEL_PATTERN) or "command" (/postmortem watch).
@@ -111,13 +113,20 @@ class MessageRevision(Base):
 
 
 class Reaction(Base):
-    """One person's emoji on one message; a mark lasts while any reaction of its emoji does."""
+    """One person's emoji on one message; a mark lasts while any reaction of its emoji does.
+
+    A removal is kept (`present` false) with the time Slack gave it, so an add and a remove that
+    arrive out of order end as the later one says.
+    """
 
     __tablename__ = "reactions"
 
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    present: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # When Slack says it happened (the event's event_ts); None for what a history page showed.
+    event_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Postmortem(Base):

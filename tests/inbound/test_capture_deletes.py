@@ -17,6 +17,7 @@ from tests.inbound.channels import (
     incident_channel,
     message_event,
     post,
+    reaction_event,
     stored,
     texts,
     timeline,
@@ -90,3 +91,25 @@ def test_a_delete_that_arrives_before_its_message_wins(bot: BotUnderTest) -> Non
     )
     assert stored(bot, "C1")[ts].deleted_at is not None
     assert texts(timeline(bot, "C1", include_all=True)) == []
+
+
+def test_a_removed_resolution_mark_stays_removed_when_slack_retries_the_add_after_it(
+    bot: BotUnderTest,
+) -> None:
+    """The reviewer's case: Slack's retry of reaction_added reaches the bot after reaction_removed; the
+    ✅ must not come back and start the 48-hour clock."""
+    _people(bot)
+    incident_channel(bot, "C1", "inc-db")
+    ts = post(bot, "C1", "looks resolved?")
+    wait_stored(bot, "C1", ts)
+    added = reaction_event("reaction_added", "C1", ts, "white_check_mark") | {
+        "event_ts": f"{float(ts) + 10:.6f}"
+    }
+    removed = reaction_event("reaction_removed", "C1", ts, "white_check_mark") | {
+        "event_ts": f"{float(ts) + 20:.6f}"
+    }
+    assert bot.slack.event(removed).status == 200
+    bot.idle()
+    assert bot.slack.event(added, retry_num=1).status == 200
+    bot.idle()
+    assert timeline(bot, "C1").phases.get(Mark.RESOLUTION) is None

@@ -54,3 +54,12 @@ def test_upsert_channel_creates_unwatched_then_follows_renames(rt: Runtime) -> N
         assert store.by_name(s, "#inc-2025-03-15-db") is not None
         assert store.by_name(s, "random") is None
         assert store.names(s, TEAM) == {"C1": "inc-2025-03-15-db"}
+
+
+def test_a_channel_remembers_that_it_is_private_until_told_otherwise(rt: Runtime) -> None:
+    with rt.transaction() as s:
+        assert not store.upsert(s, TEAM, "C9", "inc-secret", rt.clock()).is_private  # not said: public
+        assert store.upsert(s, TEAM, "C9", "inc-secret", rt.clock(), private=True).is_private
+    with rt.transaction() as s:
+        assert store.upsert(s, TEAM, "C9", "inc-secret-2", rt.clock()).is_private  # a rename keeps it
+        assert store.get(s, TEAM, "C9") == store.by_name(s, "inc-secret-2")

@@ -141,3 +141,44 @@ def test_redeliveries_and_stale_copies_change_nothing(rt: Runtime, events: list[
     pk = make_channel(rt, f"C{abs(hash(tuple(map(repr, events)))) % 10**9:09d}", "inc-db").pk
     _apply(rt, pk, events)
     assert _record(rt, pk) == RIGHT
+
+
+@dataclass(frozen=True)
+class ReactionEvent:
+    """reaction_added / reaction_removed, at the time Slack says it happened."""
+
+    added: bool
+    at: datetime
+
+
+ADD, REMOVE, ADD_AGAIN = (
+    ReactionEvent(True, POSTED + timedelta(minutes=3)),
+    ReactionEvent(False, POSTED + timedelta(minutes=4)),
+    ReactionEvent(True, POSTED + timedelta(minutes=5)),
+)
+
+
+def _react(rt: Runtime, channel_pk: int, events: Sequence[ReactionEvent]) -> frozenset[str]:
+    """Apply the events after the message is stored; the marks the timeline then sees."""
+    with rt.transaction() as s:
+        store.apply(s, channel_pk, ORIGINAL, source=Source.LIVE, now=rt.clock())
+    for event in events:
+        with rt.transaction() as s:
+            found = store.message_id(s, channel_pk, TS)
+            assert found is not None
+            if event.added:
+                store.add_reaction(s, found, "white_check_mark", "U2", event.at)
+            else:
+                store.remove_reaction(s, found, "white_check_mark", "U2", event.at)
+    with rt.transaction() as s:
+        (shown,) = store.captured_messages(s, channel_pk)
+        return shown.reactions
+
+
+def test_a_reaction_ends_as_the_latest_add_or_remove_says_in_any_order(rt: Runtime) -> None:
+    """A removal processed before its add (Slack retried the add) must not leave the mark standing."""
+    new_channel = _each_in_its_own_channel(rt)
+    for order in itertools.permutations([ADD, REMOVE]):
+        assert _react(rt, new_channel(), order) == frozenset(), order
+    for order in itertools.permutations([ADD, REMOVE, ADD_AGAIN]):
+        assert _react(rt, new_channel(), order) == {"white_check_mark"}, order

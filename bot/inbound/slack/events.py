@@ -33,6 +33,7 @@ def _reaction(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: S
         emoji=str(event["reaction"]),
         user_id=str(event.get("user") or "unknown"),
         added=added,
+        at=target.at,
     )
 
 
@@ -55,12 +56,25 @@ def pin_removed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack:
 
 
 def _channel_seen(
-    event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack, *, join: bool
+    event: dict[str, Any],
+    context: BoltContext,
+    rt: Runtime,
+    slack: Slack,
+    *,
+    join: bool,
+    private: bool | None = None,
 ) -> None:
     channel = event.get("channel")
     if isinstance(channel, dict) and isinstance(channel.get("id"), str):
+        said = channel.get("is_private")
         channels.channel_seen(
-            rt, slack, _team(context), channel["id"], str(channel.get("name") or ""), join=join
+            rt,
+            slack,
+            _team(context),
+            channel["id"],
+            str(channel.get("name") or ""),
+            join=join,
+            private=said if isinstance(said, bool) else private,
         )
 
 
@@ -73,7 +87,7 @@ def channel_created_or_renamed(
 
 def group_renamed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
     """A private channel was renamed (the bot is in it, or it would not hear)."""
-    _channel_seen(event, context, rt, slack, join=False)
+    _channel_seen(event, context, rt, slack, join=False, private=True)
 
 
 def member_joined(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot.domain.messages import TOMBSTONE_SUBTYPE, MessageChange, MessageDeleted, MessageEdited
@@ -29,6 +30,7 @@ class Target:
 
     channel_id: str
     ts: str
+    at: datetime | None = None  # when it happened, as Slack says (event_ts)
 
 
 def message_change(event: Mapping[str, Any]) -> tuple[str, MessageChange] | None:
@@ -77,7 +79,15 @@ def reaction_target(event: Mapping[str, Any]) -> Target | None:
     ):
         logger.warning("ignoring a reaction event without channel, ts or reaction")
         return None
-    return Target(channel_id, ts)
+    return Target(channel_id, ts, _event_time(event))
+
+
+def _event_time(event: Mapping[str, Any]) -> datetime | None:
+    """The event's own time (`event_ts`), which orders an add and a remove that arrive out of order."""
+    try:
+        return ts_to_datetime(str(event["event_ts"])) if isinstance(event.get("event_ts"), str) else None
+    except ValueError:
+        return None
 
 
 def pin_target(event: Mapping[str, Any]) -> Target | None:
