@@ -17,6 +17,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import Field, UserError
 from bot.domain.postmortem import ActionItemRow
 from bot.domain.slack_text import mrkdwn_unescape
+from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.store import action_items as store
 from bot.store import users as user_store
@@ -60,14 +61,15 @@ def parse_item_id(text: str, usage: str) -> tuple[int, str]:
     return int(m["id"]), rest.strip()
 
 
-def add(rt: Runtime, channel: ChannelRef, *, user_id: str, args: str) -> Added:
+def add(rt: Runtime, slack: Slack, channel: ChannelRef, *, user_id: str, args: str) -> Added:
     """`/postmortem action @owner <due> [P0-P3] <text>` in an incident channel."""
     parsed = ai.parse_action_command(args, today(rt))
-    return _save(rt, channel, user_id, parsed)
+    return _save(rt, slack, channel, user_id, parsed)
 
 
 def add_from_modal(
     rt: Runtime,
+    slack: Slack,
     channel: ChannelRef,
     *,
     user_id: str,
@@ -98,10 +100,17 @@ def add_from_modal(
         priority=ai.Priority(priority or ai.DEFAULT_PRIORITY),
         text=text.strip(),
     )
-    return _save(rt, channel, user_id, parsed)
+    return _save(rt, slack, channel, user_id, parsed)
 
 
-def _save(rt: Runtime, channel: ChannelRef, user_id: str, parsed: ai.ParsedItem) -> Added:
+def _save(rt: Runtime, slack: Slack, channel: ChannelRef, user_id: str, parsed: ai.ParsedItem) -> Added:
+    if channel.is_private and not slack.read.is_member(channel.channel_id, parsed.owner_id):
+        # What a private channel says stays with its members: an owner must be able to see the item.
+        raise UserError(
+            f"<@{parsed.owner_id}> is not in this private channel, so they could not see the item. "
+            "Invite them first, or pick someone who is here.",
+            field=Field.OWNER,
+        )
     with rt.transaction() as session:
         item_id = store.add(
             session,

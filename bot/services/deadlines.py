@@ -22,7 +22,7 @@ from bot.domain import postmortem_status as pms
 from bot.domain.channels import ChannelRef
 from bot.domain.timeline import Mark, Timeline, declared_severity
 from bot.outbound.slack import Slack, SlackFailed
-from bot.outbound.slack.notices import AskWanted, AutoOpened, Escalation
+from bot.outbound.slack.notices import AskWanted, AutoOpened, Escalation, Notice, PrivateEscalation
 from bot.runtime import Runtime
 from bot.services import postmortems
 from bot.services.once import ClaimKey, ClaimKind, is_done, send_once
@@ -72,6 +72,8 @@ def _sweep_channel(rt: Runtime, slack: Slack, channel: ChannelRef, now: datetime
     resolved_at = timeline.phases.get(Mark.RESOLUTION)
     if resolved_at is None:
         return None
+    if _before_the_bot_knew(rt, channel, resolved_at):
+        return None
     window = pms.window(resolved_at, now, open_after=rt.settings.postmortem_open_after, deadline=DEADLINE)
     with rt.transaction() as session:
         existing = store.for_channel(session, channel.pk)
@@ -87,6 +89,18 @@ def _sweep_channel(rt: Runtime, slack: Slack, channel: ChannelRef, now: datetime
     if window.deadline_passed and existing.status is not pmd.Status.COMPLETE:
         return "escalated" if _escalate(rt, slack, channel, timeline) else None
     return None
+
+
+def _before_the_bot_knew(rt: Runtime, channel: ChannelRef, resolved_at: datetime) -> bool:
+    """An incident resolved more than 48 hours before the bot first knew its channel (imported from an
+    export, or a channel it was invited into long after) is history: the 48-hour rule does not apply
+    to it, now or later. Remembered as a done claim, so the sweep stops rebuilding its timeline."""
+    with rt.transaction() as session:
+        first_seen = channel_store.first_seen(session, channel.pk)
+    if first_seen - resolved_at <= DEADLINE:
+        return False
+    send_once(rt, ClaimKey(ClaimKind.RULE_NOT_APPLICABLE, str(channel.pk)), lambda: None)
+    return True
 
 
 def _open(
@@ -123,7 +137,11 @@ def _escalate(rt: Runtime, slack: Slack, channel: ChannelRef, everything: Timeli
     missing = pms.missing_for_completion(loaded.postmortem)
     if not missing:
         return False
-    notice = Escalation(loaded.postmortem, missing, loaded.lead_user_id, channel.name)
+    resolved_at = everything.phases.get(Mark.RESOLUTION)
+    hours = int((rt.clock() - resolved_at).total_seconds() // 3600) if resolved_at else 48
+    notice = Escalation(loaded.postmortem, missing, loaded.lead_user_id, channel.name, hours)
+    # A private channel's name, title and lead stay in it: the copy only says one is late.
+    copy: Notice = PrivateEscalation() if channel.is_private else notice
     subject = str(loaded.row_id)
     escalated = send_once(
         rt,
@@ -133,7 +151,7 @@ def _escalate(rt: Runtime, slack: Slack, channel: ChannelRef, everything: Timeli
     where = rt.settings.postmortem_channel
     if where and (escalated or is_done(rt, ClaimKey(ClaimKind.ESCALATION, subject))):
         try:
-            send_once(rt, ClaimKey(ClaimKind.ESCALATION_COPY, subject), lambda: slack.say.post(where, notice))
+            send_once(rt, ClaimKey(ClaimKind.ESCALATION_COPY, subject), lambda: slack.say.post(where, copy))
         except SlackFailed as error:
             logger.warning("escalation not yet repeated in POSTMORTEM_CHANNEL: %s", error.reason)
     return escalated

@@ -14,7 +14,13 @@ from bot.domain import postmortem as pmd
 from bot.domain.channels import ChannelRef
 from bot.domain.timeline import Timeline
 from bot.outbound.slack import Slack, SlackFailed
-from bot.outbound.slack.notices import PostmortemParent, PostmortemStarted, SectionPrompts, TimelinePosts
+from bot.outbound.slack.notices import (
+    PostmortemParent,
+    PostmortemStarted,
+    PrivatePostmortemStarted,
+    SectionPrompts,
+    TimelinePosts,
+)
 from bot.runtime import Runtime
 from bot.services.once import ClaimKey, ClaimKind, send_once
 from bot.store import postmortems as store
@@ -70,10 +76,13 @@ def _link(rt: Runtime, slack: Slack, loaded: Loaded) -> None:
     thread_ts = loaded.thread_ts
 
     def post_link() -> None:
-        permalink = slack.read.permalink(loaded.channel.channel_id, thread_ts)
-        link = slack.say.post(
-            where, PostmortemStarted(loaded.channel.name, loaded.postmortem.title, permalink)
-        )
+        if loaded.channel.is_private:  # its name, title and link stay where its members are
+            link = slack.say.post(where, PrivatePostmortemStarted())
+        else:
+            permalink = slack.read.permalink(loaded.channel.channel_id, thread_ts)
+            link = slack.say.post(
+                where, PostmortemStarted(loaded.channel.name, loaded.postmortem.title, permalink)
+            )
         with rt.transaction() as session:
             store.update_fields(
                 session, loaded.row_id, rt.clock(), link_channel_id=link.channel, link_ts=link.ts

@@ -8,7 +8,8 @@ reminder, not a burst. A Slack error releases the claim so the next sweep retrie
 that dies mid-post holds its claim for its lease, after which another sweep may retry.
 
 Where: a channel with anything open gets one message. An archived channel's goes to
-POSTMORTEM_CHANNEL, or, without one, to each of its owners by direct message. Each owner with
+POSTMORTEM_CHANNEL, or, without one (and always for a private channel), to each of its owners by
+direct message. Each owner with
 overdue items gets one direct message listing all of them (conversations.open, then
 chat.postMessage). Slack's `is_archived` answer marks the channel archived and reroutes at once.
 """
@@ -67,6 +68,7 @@ class _ChannelInfo:
     pk: int
     name: str
     archived: bool
+    private: bool
 
 
 def plan(rt: Runtime, now: datetime) -> tuple[str, list[Outgoing]]:
@@ -76,7 +78,10 @@ def plan(rt: Runtime, now: datetime) -> tuple[str, list[Outgoing]]:
     today = now.astimezone(tz).date()
     with rt.transaction() as session:
         rows = store.for_reminders(session)
-    channels = {r.channel_id: _ChannelInfo(r.channel_pk, r.channel_name, r.channel_archived) for r in rows}
+    channels = {
+        r.channel_id: _ChannelInfo(r.channel_pk, r.channel_name, r.channel_archived, r.channel_private)
+        for r in rows
+    }
     items = [r.item for r in rows]
     outgoing: list[Outgoing] = []
     for channel_id, reminder in rd.plan_channel_reminders(items, today).items():
@@ -94,7 +99,8 @@ def _route(rt: Runtime, info: _ChannelInfo, channel_id: str, reminder: rd.Channe
     if not info.archived:
         return [Outgoing(CHANNEL, str(info.pk), channel_id, False, text, f"#{info.name}", ids, info.pk)]
     note = rd.render_archived_note(info.name, text)
-    if rt.settings.postmortem_channel:
+    # A private channel's items never go to POSTMORTEM_CHANNEL: their owners get them by DM.
+    if rt.settings.postmortem_channel and not info.private:
         where = rt.settings.postmortem_channel
         about = f"#{info.name} (archived) → {where}"
         return [Outgoing(CHANNEL, str(info.pk), where, False, note, about, ids, info.pk)]

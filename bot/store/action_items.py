@@ -25,6 +25,7 @@ class ItemRow:
     channel_id: str
     channel_name: str
     channel_archived: bool
+    channel_private: bool
     text: str
     owner_user_id: str
     priority: ai.Priority
@@ -96,6 +97,7 @@ def _rows_query() -> Any:  # a Select of ItemRow columns
             Channel.channel_id,
             Channel.name,
             Channel.is_archived,
+            Channel.is_private,
             ActionItem.text,
             ActionItem.owner_user_id,
             ActionItem.priority,
@@ -120,16 +122,17 @@ def _rows(session: Session, query: Any) -> list[ItemRow]:
             channel_id=r[2],
             channel_name=r[3],
             channel_archived=r[4],
-            text=r[5],
-            owner_user_id=r[6],
-            priority=ai.Priority(r[7]),
-            due_on=r[8],
-            status=ai.ItemStatus(r[9]),
-            wont_do_reason=r[10],
-            created_at=r[11],
-            done_on=r[12],
-            redates=r[13],
-            reminders_seen=r[14],
+            channel_private=r[5],
+            text=r[6],
+            owner_user_id=r[7],
+            priority=ai.Priority(r[8]),
+            due_on=r[9],
+            status=ai.ItemStatus(r[10]),
+            wont_do_reason=r[11],
+            created_at=r[12],
+            done_on=r[13],
+            redates=r[14],
+            reminders_seen=r[15],
         )
         for r in session.execute(query)
     ]

@@ -150,3 +150,8 @@ def save_backfill_progress(
 
 def mark_archived(session: Session, pk: int, now: datetime) -> None:
     session.execute(update(Channel).where(Channel.id == pk).values(is_archived=True, updated_at=now))
+
+
+def first_seen(session: Session, pk: int) -> datetime:
+    """When the bot first knew the channel (its record was made)."""
+    return session.get_one(Channel, pk).created_at

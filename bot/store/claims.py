@@ -36,6 +36,7 @@ class ClaimKind(StrEnum):
     ASK_WANTED = "ask_wanted"  # "is a postmortem wanted?" (subject: channel pk)
     ESCALATION = "escalation"  # the 48-hour escalation in the channel (subject: postmortem id)
     ESCALATION_COPY = "escalation_copy"  # its copy in POSTMORTEM_CHANNEL (subject: postmortem id)
+    RULE_NOT_APPLICABLE = "rule_not_applicable"  # resolved long before the bot knew (subject: channel pk)
     REMINDER_CHANNEL = "reminder.channel"  # weekly, in the channel (subject: channel pk; period: week)
     REMINDER_CHANNEL_DM = "reminder.channel-dm"  # an archived channel's, by DM ("<pk>:<owner>"; week)
     REMINDER_OWNER = "reminder.owner"  # an owner's overdue items, by DM (subject: user id; week)

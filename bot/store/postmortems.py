@@ -201,6 +201,7 @@ def awaiting_the_48_hour_rule(
         select(Channel.id)
         .where(
             Channel.watched,
+            ~done_exists(ClaimKind.RULE_NOT_APPLICABLE, Channel.id),
             Channel.id.in_(resolved),
             ~done.exists(),
             or_(postmortem.exists(), ~noticed),

@@ -71,8 +71,11 @@ def revisions(bot: BotUnderTest, message_id: int) -> list[str]:
 
 
 def reactions(bot: BotUnderTest, message_id: int) -> set[tuple[str, str]]:
+    """(emoji, who) of the reactions on the message now (a removal is kept in the record, not shown)."""
     with bot.rt.transaction() as s:
-        rows = s.execute(select(Reaction.name, Reaction.user_id).where(Reaction.message_id == message_id))
+        rows = s.execute(
+            select(Reaction.name, Reaction.user_id).where(Reaction.message_id == message_id, Reaction.present)
+        )
         return {(name, user) for name, user in rows}
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -253,3 +254,14 @@ def test_reminders_show_user_text_as_typed(typed: str) -> None:
     sent = [m for text in (weekly, digest, archived) for m in render(n.Reminder(text), MARKS)]
     # weekly: two texts and an owner's name; digest: a text and a channel; archived: the channel too
     assert messages_as_typed(sent, typed) == 2 * (3 + 2 + 4)
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"),
+    [(48, "48 hours since"), (60, "48 hours since"), (72, "3 days since"), (101, "4 days and 5 hours since")],
+)
+def test_a_late_escalation_says_how_late(hours: int, said: str) -> None:
+    """Not "48 hours" when the bot was down for days before it could say so."""
+    from bot.outbound.slack.render.postmortem import escalation_text
+
+    assert said in escalation_text(postmortem("DB outage"), [Section.SUMMARY], "U1", "inc-db", hours)

@@ -18,7 +18,7 @@ REDATE_USAGE = "/postmortem redate <id> <due> <reason>"
 
 
 def add(rt: Runtime, inv: Invocation) -> None:
-    added = action_items.add(rt, inv.incident, user_id=inv.user_id, args=inv.args)
+    added = action_items.add(rt, inv.slack, inv.incident, user_id=inv.user_id, args=inv.args)
     inv.reply(added_text(added.item, added.echo, added.nudges))
 
 

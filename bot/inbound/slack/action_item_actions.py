@@ -112,6 +112,7 @@ def add_item_submitted(
         channel = incident(context)
         added = action_items.add_from_modal(
             rt,
+            slack,
             channel,
             user_id=user_id,
             owner_id=_state(view, BlockId.ITEM_OWNER).get("selected_user"),

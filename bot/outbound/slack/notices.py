@@ -52,6 +52,16 @@ class PostmortemStarted:
 
 
 @dataclass(frozen=True)
+class PrivatePostmortemStarted:
+    """POSTMORTEM_CHANNEL's note that a private channel started one: no name, title or link."""
+
+
+@dataclass(frozen=True)
+class PrivateEscalation:
+    """POSTMORTEM_CHANNEL's copy of an escalation in a private channel: that one is late, nothing more."""
+
+
+@dataclass(frozen=True)
 class AutoOpened:
     """The bot opened the postmortem itself, this long after resolution."""
 
@@ -67,12 +77,14 @@ class AskWanted:
 
 @dataclass(frozen=True)
 class Escalation:
-    """48 hours after resolution the postmortem still misses sections: said once, naming the lead."""
+    """48 hours (or more) after resolution the postmortem still misses sections: said once, naming
+    the lead."""
 
     postmortem: pmd.Postmortem
     missing: Sequence[pmd.Section]
     lead_user_id: str | None
     channel_name: str
+    hours_since_resolution: int = 48
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ Notice = (
     | TimelinePosts
     | SectionPrompts
     | PostmortemStarted
+    | PrivatePostmortemStarted
+    | PrivateEscalation
     | AutoOpened
     | AskWanted
     | Escalation

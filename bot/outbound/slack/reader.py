@@ -147,3 +147,21 @@ class SlackReader:
             "chat.getPermalink", lambda: self._client.chat_getPermalink(channel=channel, message_ts=ts)
         )
         return str(answer["permalink"])
+
+    def is_member(self, channel: str, user_id: str) -> bool:
+        """Whether `user_id` is in `channel` (conversations.members, every page)."""
+        cursor: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"channel": channel, "limit": 1000}
+            if cursor:
+                kwargs["cursor"] = cursor
+            page = self._members_page(kwargs)
+            if user_id in (page.get("members") or []):
+                return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return False
+
+    def _members_page(self, kwargs: dict[str, Any]) -> SlackResponse:
+        with failures_as("conversations.members"):
+            return self._client.conversations_members(**kwargs)

@@ -54,8 +54,19 @@ def render(notice: n.Notice, emoji_marks: Mapping[str, Mark]) -> list[Message]:
         case n.AskWanted(severity):
             text = f"This {severity} incident is resolved. Is a postmortem wanted?"
             return [Message(text, postmortem.ask_wanted(severity))]
-        case n.Escalation(pm, missing, lead, channel_name):
-            return [Message(postmortem.escalation_text(pm, missing, lead, channel_name))]
+        case n.PrivatePostmortemStarted():
+            return [
+                Message("A postmortem was started in a private incident channel; its details stay there.")
+            ]
+        case n.PrivateEscalation():
+            return [
+                Message(
+                    ":rotating_light: A postmortem in a private incident channel is past its 48 hours and "
+                    "still incomplete; its lead has been told there."
+                )
+            ]
+        case n.Escalation(pm, missing, lead, channel_name, hours):
+            return [Message(postmortem.escalation_text(pm, missing, lead, channel_name, hours))]
         case n.Reminder(text):
             return [Message(text, text_blocks(text))]
     raise TypeError(f"no renderer for {type(notice).__name__}")

@@ -264,8 +264,20 @@ def ask_wanted(severity: str) -> list[Block]:
     ]
 
 
+def _since(hours: int) -> str:
+    """`48 hours` (the rule's own span, up to three days), then `3 days`, `4 days and 5 hours`."""
+    if hours < 72:
+        return "48 hours"
+    days, rest = divmod(hours, 24)
+    return f"{days} days" + (f" and {rest} hours" if rest else "")
+
+
 def escalation_text(
-    pm: pmd.Postmortem, missing: Sequence[pmd.Section], lead_user_id: str | None, channel: str
+    pm: pmd.Postmortem,
+    missing: Sequence[pmd.Section],
+    lead_user_id: str | None,
+    channel: str,
+    hours_since_resolution: int = 48,
 ) -> str:
     names = ", ".join(pmd.SECTION_TITLES[s].lower() for s in missing)
     who = (
@@ -274,7 +286,8 @@ def escalation_text(
         else "This postmortem has no lead yet (`/postmortem lead @someone`), and"
     )
     return (
-        f":rotating_light: 48 hours since #{mrkdwn_escape(channel)} was resolved, "
+        f":rotating_light: {_since(max(hours_since_resolution, 48))} since "
+        f"#{mrkdwn_escape(channel)} was resolved, "
         f"and *{mrkdwn_escape(pm.title)}* still has no {names}. "
         f"{who} — can you get it written while people still remember? "
         "`/postmortem status` shows what is left."
