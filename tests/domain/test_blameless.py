@@ -120,6 +120,235 @@ SYSTEM: list[str] = [
 ]
 
 
+# Blame aimed at a role, a team or someone unnamed (issue 12), each with the same incident told
+# system-shaped: the role or team still there, but as an object, a modifier, an owner or in a general
+# statement. The issue's three examples come first, with the issue's systemic uses as their controls.
+ROLE_PAIRS: list[tuple[str, str]] = [
+    (
+        "the new hire dropped the index on prod",
+        "the deploy tool let a new hire drop an index on prod without review",
+    ),
+    ("whoever merged this never ran it", "whoever is on call gets paged"),
+    (
+        "the platform team did not read the capacity warnings",
+        "the platform team's runbook lacked a rollback step",
+    ),
+    ("The on-call missed the alert.", "the alert never reached the on-call"),
+    ("The on-call never escalated to the secondary.", "the on-call rotation had no secondary"),
+    (
+        "Someone misread the dashboard and failed over the wrong region.",
+        "someone reading the dashboard could not tell which region was down",
+    ),
+    (
+        "The intern deleted the production bucket.",
+        "The cleanup script deleted the production bucket because it had no deletion protection.",
+    ),
+    (
+        "The QA team missed the regression.",
+        "The regression suite had no case for the bug the QA team later found.",
+    ),
+    (
+        "The DBA never checked the backups.",
+        "Backup restores were never tested, so nothing told the DBA the backups were empty.",
+    ),
+    (
+        "Ops ignored the disk warnings for two days.",
+        "Disk warnings fired for two days in a channel ops does not page on.",
+    ),
+    (
+        "Someone truncated the orders table in production.",
+        "A migration truncated the orders table in production; nothing required a backup first.",
+    ),
+    (
+        "The on-call engineer did not follow the runbook.",
+        "The runbook did not match the dashboards the on-call engineer had open.",
+    ),
+    (
+        "The SRE team should have noticed the memory leak.",
+        "No alert covered the memory leak, so the SRE team had nothing to notice.",
+    ),
+    (
+        "The reviewer approved the PR without running it.",
+        "The review tool showed the diff but not the generated SQL the reviewer approved.",
+    ),
+    (
+        "The contractor pushed straight to main.",
+        "Branch protection was off, so a push from the contractor went straight to main.",
+    ),
+    (
+        "Our SRE forgot to renew the TLS certificate.",
+        "Certificate renewal was a manual step on our SRE's checklist, with no expiry alert.",
+    ),
+    (
+        "An engineer ran the migration against production by mistake.",
+        "The migration tool targeted production by default, so an engineer testing it ran it there.",
+    ),
+    (
+        "The developers ignored the deprecation warnings.",
+        "The deprecation warnings were logged at debug level, below what the developers' dashboards showed.",
+    ),
+    (
+        "The platform team never updated the runbook.",
+        "The runbook lives outside the platform team's repo, so a service change prompts no update.",
+    ),
+    (
+        "Somebody silenced the alert and forgot to unsilence it.",
+        "The alert silence had no expiry, so the alert stayed silenced for a week.",
+    ),
+    (
+        "The DB folks did not check replication lag before the failover.",
+        "The failover runbook had no replication lag check, so the DB folks had no signal to wait for.",
+    ),
+    (
+        "The incident commander failed to declare a SEV1.",
+        "The severity guide did not say when the incident commander should declare a SEV1.",
+    ),
+    (
+        "Our on-call never acknowledged the page.",
+        "The page went to a phone our on-call had already handed over.",
+    ),
+    (
+        "A junior dev force-pushed over the release branch.",
+        "The release branch allowed force pushes, so a junior dev's rebase replaced it.",
+    ),
+    (
+        "The security team ignored the vulnerability report for a week.",
+        "The vulnerability report landed in a shared inbox with no triage rotation for the security team.",
+    ),
+    (
+        "The release manager skipped the canary stage.",
+        "The release pipeline let the release manager skip the canary stage with one flag.",
+    ),
+    (
+        "The database administrators overlooked the disk growth.",
+        "Disk growth only showed up in a weekly report the database administrators received on Mondays.",
+    ),
+    (
+        "The support team did not escalate the customer reports.",
+        "The customer reports had no escalation path from the support team to on-call.",
+    ),
+    (
+        "The on-call did not look at the dashboard.",
+        "The dashboard the on-call looked at showed averages, which hid the p99 spike.",
+    ),
+    (
+        "The backend engineers reviewed the change. They never tested the rollback.",
+        "The backend engineers reviewed the change. The rollback path had no test.",
+    ),
+    (
+        "The platform team got the capacity warnings. They did not act on them.",
+        "The capacity warnings reached the platform team. They did not say which cluster was filling.",
+    ),
+    (
+        "Someone on the team merged a config change that took down checkout.",
+        "A config change that took down checkout merged with one approval from the team.",
+    ),
+    (
+        "The developer deployed a migration that broke the orders table.",
+        "The migration that broke the orders table passed CI because CI ran against an empty database.",
+    ),
+    (
+        "The new engineer restarted the wrong cluster.",
+        "The two clusters had near-identical names, and the console showed both to the new engineer.",
+    ),
+    (
+        "QA did not test the upgrade path.",
+        "The test plan template had no upgrade-path section for QA to fill in.",
+    ),
+    (
+        "The DBA truncated the audit log table.",
+        "A retention job truncated the audit log table because its filter matched every row.",
+    ),
+    (
+        "The on-call team never read the runbook.",
+        "The runbook link in the alert pointed to a page the on-call team could not open.",
+    ),
+    ("Somebody wiped the staging database.", "A fixture reset wiped the staging database during the demo."),
+    (
+        "The mobile devs shipped the build without testing it on older devices.",
+        "The build reached the store without a test run on the older devices the mobile devs support.",
+    ),
+    (
+        "The infra folks did not notice the certificate expiring.",
+        "Certificate expiry had no alert, and the infra folks learned of it from customers.",
+    ),
+    (
+        "Our SREs were too slow to fail over.",
+        "Failover took 40 minutes because it needed three manual approvals from our SREs.",
+    ),
+    (
+        "An intern overwrote the production config with the staging one.",
+        "A config sync job overwrote the production config with the staging one: both used one key.",
+    ),
+    (
+        "Engineering leadership ignored the capacity plan.",
+        "The capacity plan never made it onto the agenda engineering leadership reviews each quarter.",
+    ),
+    (
+        "The team that owns billing did not read the deprecation notice.",
+        "The deprecation notice went to a mailing list the team that owns billing had left.",
+    ),
+    (
+        "The engineer who approved the change never looked at the diff.",
+        "The diff the engineer approved hid the generated files, so the change looked small.",
+    ),
+    (
+        "Whoever deployed last broke the build.",
+        "The build broke on whatever deployed last, since the pipeline did not pin versions.",
+    ),
+    (
+        "Whoever wrote this script never tested it against prod.",
+        "This script was never tested against prod because staging had no copy of the data.",
+    ),
+    (
+        "The product team pushed an untested feature flag.",
+        "An untested feature flag reached production: flags skip the test stage the product team relies on.",
+    ),
+    (
+        "Our contractors bypassed code review.",
+        "Code review was optional for the repository our contractors worked in.",
+    ),
+    (
+        "The network team misconfigured the BGP session.",
+        "A generated BGP config for the network team had the wrong ASN and no validation.",
+    ),
+    (
+        "The operators did not verify the backup before the upgrade.",
+        "The upgrade runbook had no backup verification step for the operators.",
+    ),
+    (
+        "The DBAs should have tested the restore.",
+        "The restore had never been tested because no environment was big enough.",
+    ),
+    (
+        "The web team forgot to invalidate the CDN cache.",
+        "The deploy script did not invalidate the CDN cache, so the web team did it by hand.",
+    ),
+    (
+        "Somebody on the data team dropped the events table.",
+        "A cleanup job dropped the events table after a rename made it look unused to the data team.",
+    ),
+    (
+        "The platform engineers took too long to roll back.",
+        "Rollback took 25 minutes because the platform engineers had to rebuild the previous image.",
+    ),
+    (
+        "The on-call SRE dismissed the page as a false alarm.",
+        "The page looked like a known false alarm, so the on-call SRE followed the runbook and closed it.",
+    ),
+    (
+        "A developer merged the PR without review.",
+        "The repository allowed a developer to merge without review.",
+    ),
+    (
+        "Someone deleted the old snapshots and the restore failed.",
+        "The retention policy deleted the old snapshots, so the restore had nothing to read.",
+    ),
+]
+BLAME += [(blame, PERSON) for blame, _ in ROLE_PAIRS]
+SYSTEM += [control for _, control in ROLE_PAIRS]
+
+
 @pytest.mark.parametrize(("text", "concern"), BLAME)
 def test_blame_shaped_phrasings_are_flagged(text: str, concern: Concern) -> None:
     found = review(text)
@@ -140,6 +369,130 @@ def test_the_table_has_at_least_twenty_of_each_and_every_concern() -> None:
     assert len({text for text, _ in BLAME}) >= 20
     assert len(set(SYSTEM)) >= 20
     assert {concern for _, concern in BLAME} == set(Concern)
+
+
+ISSUE_12 = [
+    "the new hire dropped the index on prod",
+    "whoever merged this never ran it",
+    "the platform team did not read the capacity warnings",
+]
+
+
+def test_the_role_table_has_forty_pairs_and_the_issues_examples() -> None:
+    assert len({blame for blame, _ in ROLE_PAIRS}) >= 43
+    assert len({control for _, control in ROLE_PAIRS}) == len(ROLE_PAIRS)
+    assert {blame for blame, _ in ROLE_PAIRS} >= set(ISSUE_12)
+
+
+@pytest.mark.parametrize(("blame", "control"), ROLE_PAIRS)
+def test_a_role_or_team_as_the_cause_names_a_person_and_its_control_does_not(
+    blame: str, control: str
+) -> None:
+    assert review(blame).names_a_person, review(blame)
+    assert not review(control).flagged, review(control)
+
+
+@pytest.mark.parametrize(
+    ("text", "excerpt", "suggestion"),
+    [
+        (
+            "the new hire dropped the index on prod",
+            "new hire dropped the index",
+            "Describe what the system allowed, for example: “The index was dropped on prod.” "
+            "What would have stopped it?",
+        ),
+        (
+            "whoever merged this never ran it",
+            "whoever merged this never ran it",
+            "What would have made it easier for anyone in that position to run it?",
+        ),
+        (
+            "the platform team did not read the capacity warnings",
+            "platform team did not read the capacity warnings",
+            "What made the capacity warnings easy to miss at that moment?",
+        ),
+    ],
+)
+def test_the_issues_examples_point_at_the_blame_and_reframe_it(
+    text: str, excerpt: str, suggestion: str
+) -> None:
+    found = review(text)
+    assert [(f.concern, f.excerpt) for f in found.findings] == [(PERSON, excerpt)]
+    assert found.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call restarted the pods at 03:12.",
+        "The platform team rolled back the deploy at 22:41.",
+        "The DBA dropped the stale index at 14:02 after the review approved it.",
+        "The data team migrated the events table to the new cluster.",
+        "The release manager approved the change after the canary passed.",
+        "QA signed off on the release on Tuesday.",
+        "The alert paged the on-call, who acknowledged it at 03:05.",
+        "Someone from the platform team joined the bridge at 03:20.",
+        "The SREs worked through the night to restore service.",
+    ],
+)
+def test_roles_and_teams_are_fine_in_a_timeline(text: str) -> None:
+    assert not review(text).flagged, review(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call did not get paged because the rotation was empty.",  # what they were not given
+        "The on-call engineer did not have access to the production logs.",
+        "The new hire had never seen this dashboard before.",
+        "Ops did not see the alert because it went to a muted channel.",
+        "The platform team did not know the flag was global.",
+        "Engineers could not reach the dashboard during the outage.",  # what the system made impossible
+        "The on-call was never told about the maintenance window.",  # passive: done to them
+        "Whoever was on call was never paged.",
+        "The team that owns the alert was not paged.",
+        "If the on-call misses a page, it escalates to the secondary.",  # a general statement
+        "A developer can merge without review when the repository is unprotected.",
+        "Nobody noticed the disk filling because no alert covered it.",  # 'nobody' names no one
+        "The team's capacity warnings went to an unmonitored inbox.",  # a team as an owner
+        "Microsoft Teams never delivered the notification.",  # the product, not a team
+        "The people team was not involved.",
+    ],
+)
+def test_people_not_given_what_they_needed_are_not_blamed(text: str) -> None:
+    assert not review(text).flagged, review(text)
+
+
+# --- "they" --------------------------------------------------------------------------------------------
+# "they" is a group when what it refers to is clearly people: the first person, role, team or plural
+# noun of its sentence (up to it), or else of the sentence before. Otherwise it stays a pronoun: a
+# counterfactual aimed at it is flagged, as before, but it never names a person as the cause.
+@pytest.mark.parametrize(
+    ("text", "names_a_person"),
+    [
+        ("The DBAs got the ticket on Monday. They never looked at it.", True),
+        ("Sam was on call. They never acknowledged the page.", True),
+        ("We paged the DBAs but they never replied.", True),
+        ("The alerts paged the DBAs. They never reached the secondary.", False),
+        (
+            "The capacity warnings reached the platform team. They did not say which cluster was filling.",
+            False,
+        ),
+        ("They never looked at it.", False),
+        ("If someone finds they caused an incident, they should say so.", False),
+        ("This would not have happened if they followed the deployment checklist.", False),
+    ],
+)
+def test_they_names_people_only_when_it_clearly_refers_to_them(text: str, names_a_person: bool) -> None:
+    assert review(text).names_a_person is names_a_person, review(text)
+
+
+def test_they_without_people_to_refer_to_is_still_a_counterfactual_target() -> None:
+    found = review("They could have just rolled back.")
+    assert {f.concern for f in found.findings} == {COUNTERFACTUAL}
+    found = review("The DBAs were paged at 02:10. They could have just rolled back.")
+    assert {f.concern for f in found.findings} == {PERSON, COUNTERFACTUAL}
+    assert [f.excerpt for f in found.findings if f.concern is PERSON] == ["They"]
 
 
 # --- who is the subject ------------------------------------------------------------------------------
@@ -165,6 +518,12 @@ def test_the_table_has_at_least_twenty_of_each_and_every_concern() -> None:
         ("the script forgot to renew the cert", False),
         ("if the pipeline had validated the value, nothing would have broken", False),
         ("if the engineer had validated the value, nothing would have broken", True),
+        ("whoever merged this should have run the tests", True),  # the clause is about whoever
+        ("the engineer who approved it should have run the tests", True),
+        ("if whoever merged it had run the tests, nothing would have broken", True),
+        ("the linter that Bob wrote should have caught it", False),
+        ("we told the team that the canary should have caught it", False),  # 'that' opens a new subject
+        ("Bob who said it should have failed was right", False),  # 'said': the clause has its own subject
     ],
 )
 def test_counterfactuals_are_judged_by_the_nearest_subject(text: str, flagged: bool) -> None:
@@ -302,6 +661,40 @@ def test_words_inside_code_and_links_are_not_read() -> None:
         ),
         ("The site was down!!!", "State it calmly; the facts carry the weight."),
         (
+            "The new engineer restarted the wrong cluster.",
+            "What made the wrong cluster look like the right one at that moment?",
+        ),
+        (
+            "A developer merged the PR without review.",
+            "Describe what the system allowed, for example: “The PR was merged without review.” "
+            "What would have stopped it?",
+        ),
+        (
+            "The contractor pushed straight to main.",
+            "Describe what the system allowed, for example: “The change went straight to main.” "
+            "What would have stopped it?",
+        ),
+        (
+            "The developer deployed a migration that broke the orders table.",
+            "Name the change, not its author: “The migration broke the orders table.” What let it through?",
+        ),
+        (
+            "Someone misread the dashboard.",
+            "What made the dashboard easy to misread at that moment?",
+        ),
+        (
+            "An engineer ran the migration against production by mistake.",
+            "What made the slip easy to make, and what would have caught it?",
+        ),
+        (
+            "The engineer who missed the page was new.",
+            "What made the page easy to miss at that moment?",
+        ),
+        (
+            "The on-call engineer never bothered to check the runbook.",
+            "What would have made it easier for anyone in that position to check the runbook?",
+        ),
+        (
             "Bob should have run `make test` before merging!!!",
             "What would have made it easier for anyone in that position to run `make test` before merging? "
             "State it calmly; the facts carry the weight.",
@@ -416,6 +809,7 @@ def test_twenty_thousand_characters_well_under_fifty_milliseconds() -> None:
 PATHOLOGICAL = [
     *["if they followed ", "it would have helped if they followed ", "we should have checked "],
     *["```", "<http", "Bob ", "Bob broke it ", "!", "ABCDE ", "and ", "<@U1|", "human error "],
+    *["they ", "whoever ", "the team who ", "the on-call engineer never ", "The DBAs. They never ran it. "],
 ]
 
 

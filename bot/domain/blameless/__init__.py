@@ -4,7 +4,9 @@
 
 - findings.py: what a review returns (Concern, Finding, Review).
 - scanner.py: `review` and the rules for each concern.
-- reading.py: the text as tokens and sentences; who or what each word is; a phrase's subject.
+- people.py: the person-as-cause rule: a person, role, team or someone unnamed, and what blames them.
+- reading.py: who or what each word is (person, role, team, someone, thing, "they"); a phrase's subject.
+- tokens.py: the text as tokens and sentences, with code and links masked out; known names found.
 - vocabulary.py: the word lists and phrasings the rules look for.
 - english.py: past participles and their base forms.
 - reframes.py: the systemic questions suggested instead, and which one wins.

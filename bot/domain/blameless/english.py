@@ -14,13 +14,13 @@ _IRREGULAR: dict[str, str] = {
     **{
         form: form
         for form in words(
-            "run ran rerun put set reset let read cut hit shut spread split quit hurt cast broadcast upset"
+            "run rerun put set reset let read cut hit shut spread split quit hurt cast broadcast upset"
         )
     },
     **dict(
         pair.split(":", 1)
         for pair in words(
-            "been:be done:do did:do gone:go went:go seen:see saw:see known:know knew:know taken:take "
+            "ran:run been:be done:do did:do gone:go went:go seen:see saw:see known:know knew:know taken:take "
             "took:take given:give gave:give written:write wrote:write made:make caught:catch brought:bring "
             "bought:buy thought:think taught:teach found:find told:tell sold:sell held:hold kept:keep "
             "left:leave felt:feel meant:mean sent:send spent:spend built:build lost:lose paid:pay said:say "

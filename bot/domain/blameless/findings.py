@@ -32,5 +32,9 @@ class Review:
 
     @property
     def names_a_person(self) -> bool:
-        """A root cause that names a person as the cause stays flagged on the document."""
+        """A root cause that names a person as the cause stays flagged on the document.
+
+        A role ("the new hire"), a team ("the platform team") or someone unnamed ("whoever merged
+        this") counts: they are people too. "we", "I", "anyone" and "nobody" do not.
+        """
         return any(f.concern is Concern.PERSON_AS_CAUSE for f in self.findings)

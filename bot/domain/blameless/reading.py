@@ -1,15 +1,26 @@
 """How the blameless scanner reads text: who or what each word is, and whom a phrase is aimed at.
 
-Code, code blocks, links and channel mentions are masked out (same length, so offsets hold); the
-rest becomes tokens in sentences. Each word is classified: a person (a mention, a known name, a
-role, a word shaped like a first name, a person pronoun), a system or product noun, a word to skip
+The text comes as tokens in sentences (tokens.py). Each word is classified: a person who can be
+named as a cause (a mention, a known name, a word shaped like a first name; a role, "the new hire";
+a team or group, "the platform team", "the DB folks"; someone left unnamed, "someone", "whoever"),
+a person pronoun (I/we/you/he/she, "anyone", "nobody"), a system or product noun, a word to skip
 over, a conjunction, "who"/"that", or something else.
+
+"they" is a group when what it refers to is clearly people: the first person, role, team or plural
+noun from the start of its sentence up to it, or else of the sentence before, is a person, role or
+team ("The DBAs got the ticket. They never …"). A plural thing first ("The alerts paged the DBAs.
+They never …"), someone unnamed ("If someone finds they caused …": anyone at all) or nothing at
+all leaves it a plain pronoun, as before: a counterfactual aimed at it is still flagged, but it is
+never named as the cause.
 
 Who a counterfactual is aimed at is decided by the nearest subject before the phrase, within the
 sentence. Skipping adverbs and auxiliaries ("really", "has", "not", any "-ly" word), the word just
 before the phrase is its subject's head:
-- a person (mention, name, role, or a person pronoun: I/we/you/he/she/they/someone/the team …);
+- a person (mention, name, role, team, someone, or a person pronoun: I/we/you/he/she/they …);
 - "who" / "that" stand for the word before them; "which", "it", "this", "nothing" are things;
+- a thing inside a relative clause is passed over for the person the clause is about: "whoever
+  merged this should have…", "the engineer who approved it should have…" (not after "said", "thought"
+  … or when the clause has its own subject, "the team that we paged");
 - "and"/"but"/"or" before the phrase means the subject was left out ("Bob deployed and should have…"):
   the first person or system noun from the start of the clause (then of the sentence) is used;
 - any other word, known system noun or not ("pipeline", "test suite", "linter", "the migration",
@@ -24,45 +35,36 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from itertools import pairwise
-from typing import NamedTuple
 
+from bot.domain.blameless.english import is_participle
+from bot.domain.blameless.tokens import known_name_refs, mask, tokenize
 from bot.domain.blameless.vocabulary import (
-    ABBREVIATIONS,
     CONJ,
     DETERMINERS,
+    GROUPS,
     LY_NOUNS,
+    NEW_ROLES,
+    NEW_WORDS,
     NOUN_SUFFIXES,
     OBJECT_BREAK,
     PHRASE_BREAK,
     PRONOUNS,
+    REPORTING,
+    ROLE_MODIFIERS,
     ROLES,
     SKIP,
+    SOMEONE,
     STARTERS,
     SYSTEM,
     TECH,
-    WORDLIKE_NAMES,
 )
-
-
-class Tok(NamedTuple):
-    kind: str  # word | num | mention | at | stop | clause
-    text: str
-    start: int
-    end: int
-    sentence: int
-    key: str  # lower case, without a trailing 's / 'd / 've / 'll / 're
-    cut: int = 0  # how many characters that trailing part had
-
-    @property
-    def bare_end(self) -> int:
-        """Where the word ends without its trailing 's / 'd …: 'Bob's' → after 'Bob'."""
-        return self.end - self.cut
 
 
 class Kind(Enum):
     NAMED = "named"
     ROLE = "role"
+    GROUP = "group"
+    SOMEONE = "someone"
     PRONOUN = "pronoun"
     SYSTEM = "system"
     DET = "det"
@@ -73,7 +75,11 @@ class Kind(Enum):
     UNKNOWN = "unknown"
 
 
-PERSONS = (Kind.NAMED, Kind.ROLE, Kind.PRONOUN)
+BLAMEABLE = (Kind.NAMED, Kind.ROLE, Kind.GROUP, Kind.SOMEONE)  # can be named as the cause
+PERSONS = (*BLAMEABLE, Kind.PRONOUN)
+_MAX_PHRASE_WORDS = 12
+_MAX_PHRASE_CHARS = 120
+_ANYONE = frozenset({"anyone", "anybody", "everyone", "everybody", "nobody"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,40 +89,23 @@ class Subject:
     end: int
 
 
-_MASK = re.compile(
-    r"`[^`\n]*`"
-    r"|<(?:https?|mailto|ftp|tel|slack)[^>\n<]{0,2000}>"
-    r"|<[#!][^>\n<]{0,200}>"
-    r"|\b(?:https?://|www\.)\S+",
-    re.IGNORECASE,
-)
-_TOKEN = re.compile(
-    r"(?P<mention><@[UW][A-Z0-9]{1,20}(?:\|[^>\n<]{0,80})?>)"
-    r"|(?P<at>(?<![\w@.])@(?!(?:here|channel|everyone)\b)[^\W\d_][\w.\-]{0,40})"
-    r"|(?P<word>[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*)"
-    r"|(?P<num>\w+)"
-    r"|(?P<stop>[.!?\uff01\u203c]+(?=[\s\"'\u201d\u2019)\]*_~]|$)|\n|[!?\uff01\u203c]+)"
-    r"|(?P<clause>[,;:()\[\]\u2013\u2014…]|(?<=\s)-(?=\s))"
-)
-_CONTRACTION = re.compile(r"['\u2019](?:s|d|ve|ll|re)$")
-_MAX_PHRASE_WORDS = 12
-_MAX_PHRASE_CHARS = 120
-
-
 class Reading:
     """The text read once: masked, tokenized, split into sentences; each word classified on demand."""
 
     def __init__(self, text: str, known_names: Iterable[str]) -> None:
         self.text = text
-        self.masked = _mask(text)
-        self.tokens = _tokenize(self.masked)
+        self.masked = mask(text)
+        self.tokens = tokenize(self.masked)
         self.starts = [t.start for t in self.tokens]
-        self.refs = _known_name_refs(self.tokens, known_names)
+        self.refs = known_name_refs(self.tokens, known_names)
         self._kinds: list[tuple[Kind, int, int] | None] = [None] * len(self.tokens)
         self.sentences: dict[int, tuple[int, int]] = {}
-        for t in self.tokens:
+        self._sentence_first: dict[int, int] = {}
+        self._referents: dict[int, tuple[int, bool] | None] = {}
+        for i, t in enumerate(self.tokens):
             first = self.sentences.get(t.sentence, (t.start, t.end))[0]
             self.sentences[t.sentence] = (first, t.end)
+            self._sentence_first.setdefault(t.sentence, i)
 
     # --- who is who ---
     def classify(self, i: int) -> tuple[Kind, int, int]:
@@ -145,12 +134,23 @@ class Reading:
             kind = Kind.WHO
         elif k == "that":
             kind = Kind.THAT
+        elif k in SOMEONE:
+            kind = Kind.SOMEONE
+        elif k in GROUPS and not (t.text == "Teams" and i > 0 and self.tokens[i - 1].sentence == t.sentence):
+            kind, start = Kind.GROUP, self._modifiers_start(i)  # mid-sentence "Teams" is the product
+        elif k == "they" and self._they_are_people(i):
+            kind = Kind.GROUP
         elif k in PRONOUNS:
             kind = Kind.PRONOUN
-        elif k in ROLES or (k == "call" and i > 0 and self.tokens[i - 1].key == "on"):
+        elif self._is_role(i):
             kind = Kind.ROLE
             prev = self.tokens[i - 1] if i > 0 else None
-            if prev and prev.kind == "word" and (prev.key in ROLES or prev.key == "on") and prev.key != k:
+            if (
+                prev
+                and prev.kind == "word"
+                and (prev.key in ROLES or prev.key in ROLE_MODIFIERS)
+                and prev.key != k
+            ):
                 start = prev.start
         elif k in DETERMINERS:
             kind = Kind.DET
@@ -158,7 +158,65 @@ class Reading:
             kind = Kind.SYSTEM
         elif self._first_name_like(i):
             kind = Kind.NAMED
-        return kind, start, t.bare_end if kind in (Kind.NAMED, Kind.ROLE) else t.end
+        return kind, start, t.bare_end if kind in BLAMEABLE else t.end
+
+    def _is_role(self, i: int) -> bool:
+        k = self.tokens[i].key
+        before = self.tokens[i - 1].key if i > 0 else ""
+        return k in ROLES or (k == "call" and before == "on") or (k in NEW_ROLES and before in NEW_WORDS)
+
+    def _modifiers_start(self, i: int) -> int:
+        """Where a team's name starts: 'the platform team' → 'platform', 'the DB folks' → 'DB'."""
+        start = self.tokens[i].start
+        for j in range(i - 1, max(i - 3, -1), -1):
+            t = self.tokens[j]
+            k = t.key
+            if t.kind != "word" or t.sentence != self.tokens[i].sentence or t.cut or is_participle(k):
+                break
+            if k in DETERMINERS or k in SKIP or k in CONJ or k in PRONOUNS or k in STARTERS or k in SOMEONE:
+                break
+            if k in PHRASE_BREAK or k in OBJECT_BREAK or k in REPORTING or k in ("who", "that"):
+                break
+            start = t.start
+        return start
+
+    def _they_are_people(self, i: int) -> bool:
+        """Whether 'they' refers to people (see the module docstring)."""
+        sentence = self.tokens[i].sentence
+        first = self._first_referent(sentence)
+        if first is None or first[0] > i:
+            first = self._first_referent(sentence - 1)
+        return first is not None and first[1]
+
+    def _first_referent(self, sentence: int) -> tuple[int, bool] | None:
+        """The sentence's first person, role or team (True) or plural thing or someone (False)."""
+        if sentence not in self._referents:
+            self._referents[sentence] = None
+            j = self._sentence_first.get(sentence, len(self.tokens))
+            while j < len(self.tokens) and self.tokens[j].sentence == sentence:
+                verdict = self._referent_at(j)
+                if verdict is not None:
+                    self._referents[sentence] = (j, verdict)
+                    break
+                j += 1
+        return self._referents[sentence]
+
+    def _referent_at(self, j: int) -> bool | None:
+        t = self.tokens[j]
+        if j in self.refs or t.kind in ("mention", "at"):
+            return True
+        k = t.key
+        if t.kind != "word" or t.cut or k in ("they", "them", "their"):
+            return None
+        if k in ROLES or k in GROUPS or self._is_role(j):
+            return True
+        if k in SOMEONE or k in _ANYONE:
+            return False  # "if someone finds they caused an incident, they …": anyone at all
+        if k in SKIP or k in DETERMINERS or k in CONJ or k in PRONOUNS or k in STARTERS:
+            return None
+        if len(k) > 3 and k.endswith("s") and not k.endswith(("ss", "us", "is")):
+            return False
+        return True if self._first_name_like(j) else None
 
     def _first_name_like(self, i: int) -> bool:
         t = self.tokens[i]
@@ -197,8 +255,29 @@ class Reading:
                 return Subject(Kind.PRONOUN if kind is Kind.WHO else Kind.SYSTEM, start, end)
             if kind in PERSONS:
                 return Subject(kind, start, end)
-            return Subject(Kind.SYSTEM, start, end)
+            return self._relative_subject(j, floor) or Subject(Kind.SYSTEM, start, end)
         return None
+
+    def _relative_subject(self, j: int, floor: int) -> Subject | None:
+        """'whoever merged this should…', 'the engineer who approved it should…': whom the clause is about."""
+        for k in range(j - 1, max(j - 6, floor), -1):
+            t = self.tokens[k]
+            if t.sentence != self.tokens[j].sentence or t.kind in ("stop", "clause"):
+                return None
+            if t.key in REPORTING or t.key in CONJ or t.key in PHRASE_BREAK:
+                return None
+            if t.key == "whoever":
+                return Subject(Kind.SOMEONE, t.start, t.end)
+            if t.key in ("who", "that"):
+                return self._antecedent(k) if self.relative_clause_at(k) else None
+        return None
+
+    def relative_clause_at(self, k: int) -> bool:
+        """Whether the 'who'/'that' at k opens a clause about the word before it ('the team that owns…')."""
+        nxt = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+        if nxt is None or nxt.kind != "word" or nxt.sentence != self.tokens[k].sentence:
+            return False
+        return not (nxt.key in DETERMINERS or nxt.key in PRONOUNS or nxt.key in SOMEONE)
 
     def _antecedent(self, j: int) -> Subject | None:
         k = j - 1
@@ -283,81 +362,6 @@ class Reading:
                 return i
             i += 1
         return None
-
-
-# --- text helpers ---------------------------------------------------------------------------------
-def _mask(text: str) -> str:
-    """Code, code blocks, links and channel or special mentions as spaces: same length, same offsets."""
-    chars = list(text)
-    pos = 0
-    while (open_at := text.find("```", pos)) != -1:
-        close_at = text.find("```", open_at + 3)
-        if close_at == -1:
-            break
-        chars[open_at : close_at + 3] = " " * (close_at + 3 - open_at)
-        pos = close_at + 3
-    blanked = "".join(chars)
-    return _MASK.sub(lambda m: " " * len(m.group()), blanked)
-
-
-def _tokenize(masked: str) -> list[Tok]:
-    tokens: list[Tok] = []
-    sentence = 0
-    for m in _TOKEN.finditer(masked):
-        kind = m.lastgroup or "num"
-        text = m.group()
-        if kind == "stop":
-            prev = tokens[-1] if tokens else None
-            if text == "." and prev and prev.end == m.start() and prev.key in ABBREVIATIONS:
-                continue
-            tokens.append(Tok(kind, text, m.start(), m.end(), sentence, text))
-            sentence += 1
-            continue
-        low = text.lower()
-        key = low
-        if kind == "word" and ("'" in low or "\u2019" in low):
-            key = _CONTRACTION.sub("", low) or low
-        tokens.append(Tok(kind, text, m.start(), m.end(), sentence, key, len(low) - len(key)))
-    return tokens
-
-
-def _known_name_refs(tokens: list[Tok], known_names: Iterable[str]) -> dict[int, tuple[int, int]]:
-    """Token index → (start, end) of the known name it belongs to (longest match wins)."""
-    names: dict[tuple[str, ...], bool] = {}  # words → only when capitalised
-    for name in known_names:
-        words = tuple(
-            m.group().lower()
-            for m in _TOKEN.finditer(str(name).lstrip("@"))
-            if m.lastgroup in ("word", "num")
-        )
-        if words and len(words) <= 4 and sum(len(w) for w in words) >= 2:
-            single = words[0] if len(words) == 1 else ""
-            common = single in WORDLIKE_NAMES or single in SKIP or single in DETERMINERS or single in CONJ
-            names[words] = common or single in SYSTEM or single in PRONOUNS or single in STARTERS
-    firsts = {w[0] for w in names}
-    refs: dict[int, tuple[int, int]] = {}
-    i = 0
-    while i < len(tokens):
-        if tokens[i].kind not in ("word", "num") or tokens[i].key not in firsts:
-            i += 1
-            continue
-        matched = 0
-        for n in range(min(4, len(tokens) - i), 0, -1):
-            run = tokens[i : i + n]
-            key = tuple(t.key for t in run)
-            if key not in names or any(
-                b.start - a.end > 2 or b.kind not in ("word", "num") for a, b in pairwise(run)
-            ):
-                continue
-            if names[key] and not run[0].text[:1].isupper():
-                continue
-            span = (run[0].start, run[-1].bare_end)
-            for k in range(i, i + n):
-                refs[k] = span
-            matched = n
-            break
-        i += matched or 1
-    return refs
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,8 @@ EASIER = "What would have made it easier for anyone in that position to {}?"
 EASIER_NOT = "What would have made it easier for anyone in that position not to {}?"
 REMIND = "What would have reminded anyone in that position to {}?"
 HARD = "What made it hard to {} at that moment?"
+EASY_TO = "What made {} easy to {} at that moment?"  # ("the disk space alert", "miss")
+WRONG = "What made the wrong {} look like the right one at that moment?"
 COUNTERFACTUAL_GENERIC = (
     "Ask what would have made the right call easier for anyone in that position, not what someone "
     "should have done."
@@ -19,12 +21,14 @@ SHIPPED = (
     "Describe what the system allowed, for example: "
     "\u201c{} {} {} reached production without being caught.\u201d"
 )
+ALLOWED = "Describe what the system allowed, for example: \u201c{}.\u201d What would have stopped it?"
 POSSESSED = "Name the change, not its author: \u201cThe {}.\u201d What let it through?"
 SLOW = "What slowed the response: did the alert reach the right person, through the expected channel?"
 PERSON_GENERIC = (
     "Name the system or decision that allowed this rather than the person: what made it possible, "
     "and what would have caught it?"
 )
+SLIP = "What made the slip easy to make, and what would have caught it?"
 ERROR = (
     "\u201c{}\u201d is where the inquiry starts: what made the error easy to make, "
     "and what would have caught it?"

@@ -3,14 +3,19 @@
 Names are fine in a timeline; blame is in the wording. `review` reads the summary, root cause,
 contributing factors and what went poorly, and reports four concerns with offsets into the text:
 
-- PERSON_AS_CAUSE: a person as the subject of failure wording. A person is a Slack mention
-  (`<@U123>`, `<@U123|bob>`), an `@name`, a name from `known_names` (case-insensitive, whole words;
-  a name that is also an ordinary word, such as "Will" or "Mark", only counts capitalised), a role
-  ("the on-call engineer", "QA") or a capitalised word that looks like a first name: not a known
-  word, product or noun-shaped word ("Monitoring", "Postgres"), not after a determiner, not followed
-  by another capitalised word ("Black Friday"). Failure wording follows the person ("Bob pushed a bad
-  config", "<@U1> broke the deploy", "John's change took down…", "because Sam didn't…", "took too
-  long") or points back at them ("caused by Alice"). "Priya rolled back the deploy" is not failure.
+- PERSON_AS_CAUSE: a person, a role, a team or someone unnamed as the subject of failure wording
+  (the rule lives in people.py). A person is a Slack mention (`<@U123>`, `<@U123|bob>`), an `@name`,
+  a name from `known_names` (case-insensitive, whole words; a name that is also an ordinary word,
+  such as "Will" or "Mark", only counts capitalised) or a capitalised word that looks like a first
+  name: not a known word, product or noun-shaped word ("Monitoring", "Postgres"), not after a
+  determiner, not followed by another capitalised word ("Black Friday"). A role is "the on-call
+  engineer", "the new hire", "QA"; a team "the platform team", "the DB folks", "ops" (and "they"
+  when it clearly refers to people); someone unnamed "someone", "whoever". Failure wording follows
+  them ("Bob pushed a bad config", "<@U1> broke the deploy", "John's change took down…", "because
+  Sam didn't…", "took too long", "the new hire dropped the index", "whoever merged this never ran
+  it", "the platform team did not read…") or points back at them ("caused by Alice"). "Priya rolled
+  back the deploy" is not failure; neither is "the alert never reached the on-call". The person a
+  counterfactual is aimed at is named too, when they are one of these.
 - COUNTERFACTUAL: "should have", "shouldn't have", "could have (just)", "forgot to", "neglected to",
   "failed to", "didn't bother", "ignored the", and "if they had <done>" ("would not have happened if
   they followed…"), when aimed at people. "should/could have" must be followed by a past participle
@@ -29,19 +34,18 @@ Everything is a linear scan with bounded look-around; nothing here raises on any
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from bot.domain.blameless.english import base_form, is_participle
 from bot.domain.blameless.findings import Concern, Finding, Review
-from bot.domain.blameless.reading import PERSONS, Kind, Reading, Subject, Tok
+from bot.domain.blameless.people import Hit, People
+from bot.domain.blameless.reading import BLAMEABLE, PERSONS
 from bot.domain.blameless.reframes import (
     CALM,
     COUNTERFACTUAL_GENERIC,
     EASIER,
     EASIER_NOT,
+    EASY_TO,
     ERROR,
     FAULT,
     HARD,
@@ -49,44 +53,28 @@ from bot.domain.blameless.reframes import (
     JUDGED,
     OPTIONAL,
     PERSON_GENERIC,
-    POSSESSED,
     R_ANIMATED,
     R_COUNTERFACTUAL,
     R_JUDGEMENT,
     R_PERSON,
-    R_PERSON_REFRAME,
     R_REFRAME,
     REMIND,
-    SHIPPED,
-    SLOW,
 )
+from bot.domain.blameless.tokens import Tok
 from bot.domain.blameless.vocabulary import (
     ACRONYMS,
-    ADV_WORDS,
     BANGS,
-    CAUSE_BEFORE,
     CHUNK,
     COUNTERFACTUAL,
     COUNTERFACTUAL_FIRSTS,
-    FAILURE_AFTER,
-    FAILURE_FIRSTS,
     JUDGEMENT,
     JUDGEMENT_FIRSTS,
     MODAL_PERFECT,
     NEGATED,
-    POSSESSIVE_AFTER,
-    ROLES,
 )
 
 _PERSON_ONLY = frozenset({"should", "shouldnt", "could", "failed"})
 _NEEDS_PARTICIPLE = frozenset({"should", "shouldnt", "could", "could_just"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    finding: Finding
-    rank: int  # lower ranks give the suggestion
-    suggestion: str
 
 
 def review(text: str, *, known_names: Iterable[str] = ()) -> Review:
@@ -111,94 +99,24 @@ def review(text: str, *, known_names: Iterable[str] = ()) -> Review:
     return Review(findings, suggestion)
 
 
-class _Scan(Reading):
+class _Scan(People):
     """The text as read (see reading.py), with the rules for each concern applied to it."""
 
     def __init__(self, text: str, known_names: Iterable[str]) -> None:
         super().__init__(text, known_names)
         self._modal: dict[int, bool] = {}
 
-    def hits(self) -> list[_Hit]:
+    def hits(self) -> list[Hit]:
         return [
-            *self._person_hits(),
+            *self.person_hits(),
             *self._counterfactual_hits(),
             *self._if_hits(),
             *self._judgement_hits(),
             *self._animated_hits(),
         ]
 
-    def _hit(self, concern: Concern, start: int, end: int, rank: int, suggestion: str) -> _Hit:
-        return _Hit(Finding(concern, self.text[start:end], start, end), rank, suggestion)
-
-    # --- a person as the cause ---
-    def _person_hits(self) -> Iterator[_Hit]:
-        seen: set[tuple[int, int]] = set()
-        for i, t in enumerate(self.tokens):
-            if t.kind == "word" and not (
-                t.text[0].isupper() or t.key in ROLES or t.key == "call" or i in self.refs
-            ):
-                continue  # only names, mentions and roles can be a person
-            if t.kind not in ("word", "mention", "at"):
-                continue
-            kind, start, end = self.classify(i)
-            if kind not in (Kind.NAMED, Kind.ROLE) or (start, end) in seen:
-                continue
-            if i + 1 < len(self.tokens) and self.tokens[i + 1].kind == "word":
-                after, after_start, _ = self.classify(i + 1)
-                if after in (Kind.NAMED, Kind.ROLE) and after_start == start:
-                    continue  # the name or role goes on ("on-call engineer"): judge it from its last word
-            seen.add((start, end))
-            yield from self._failure_after(start, end)
-            cue = self._cause_before(start)
-            possessive = self.masked.startswith(("'s", "\u2019s"), end)
-            if cue and (cue.group("by") or not possessive):
-                yield self._hit(Concern.PERSON_AS_CAUSE, cue.start(), end, R_PERSON, PERSON_GENERIC)
-
-    def _cause_before(self, start: int) -> re.Match[str] | None:
-        """'caused by ', 'fault of the ', 'due to ' … just before a person (after a cue word only)."""
-        p = bisect_left(self.starts, start) - 1
-        if p >= 0 and self.tokens[p].key == "the":
-            p -= 1
-        if p < 0 or self.tokens[p].key not in ("by", "of", "on", "to", "it"):
-            return None
-        return CAUSE_BEFORE.search(self.masked, max(0, start - 40), start)
-
-    def _failure_after(self, start: int, end: int) -> Iterator[_Hit]:
-        i = bisect_left(self.starts, end)
-        while i < len(self.tokens) and self.tokens[i].key in ADV_WORDS:
-            i += 1
-        possessive = self.masked.startswith(("'s", "\u2019s"), end)
-        if not possessive and (i == len(self.tokens) or self.tokens[i].key not in FAILURE_FIRSTS):
-            return  # a name in a timeline: no failure wording after it
-        m = POSSESSIVE_AFTER.match(self.masked, end) if possessive else None
-        if m:
-            rest = self.clause_after(m.start("obj") + len(m.group("obj")) - len(m.group("obj").lstrip()))
-            template = POSSESSED.format(rest) if rest else PERSON_GENERIC
-            yield self._hit(
-                Concern.PERSON_AS_CAUSE, start, m.end(), R_PERSON_REFRAME if rest else R_PERSON, template
-            )
-            return
-        m = FAILURE_AFTER.match(self.masked, end)
-        if not m:
-            return
-        stop = m.end()
-        if m.group("adj"):
-            obj_end, obj = self.object_after(m.end("adj"))
-            if obj:
-                adj = m.group("adj").lower()
-                stop = obj_end
-                art = "An" if adj[0] in "aeiou" else "A"
-                yield self._hit(
-                    Concern.PERSON_AS_CAUSE, start, stop, R_PERSON_REFRAME, SHIPPED.format(art, adj, obj)
-                )
-                return
-        if m.group("slow"):
-            yield self._hit(Concern.PERSON_AS_CAUSE, start, stop, R_PERSON_REFRAME, SLOW)
-            return
-        yield self._hit(Concern.PERSON_AS_CAUSE, start, stop, R_PERSON, PERSON_GENERIC)
-
     # --- counterfactuals ---
-    def _counterfactual_hits(self) -> Iterator[_Hit]:
+    def _counterfactual_hits(self) -> Iterator[Hit]:
         for m in self.matches(COUNTERFACTUAL, COUNTERFACTUAL_FIRSTS):
             p = self.token_at(m.start())
             which = m.lastgroup
@@ -212,21 +130,15 @@ class _Scan(Reading):
                 continue
             if subject is None and which in _PERSON_ONLY:
                 continue
-            yield from self._subject_hit(subject)
+            yield from self.subject_hit(subject)
             yield self._counterfactual(which, m.start(), m.end(), after)
 
-    def _subject_hit(self, subject: Subject | None) -> Iterator[_Hit]:
-        if subject is not None and subject.kind in (Kind.NAMED, Kind.ROLE):
-            yield self._hit(Concern.PERSON_AS_CAUSE, subject.start, subject.end, R_PERSON, PERSON_GENERIC)
-
-    def _counterfactual(self, which: str, start: int, end: int, after: int | None) -> _Hit:
+    def _counterfactual(self, which: str, start: int, end: int, after: int | None) -> Hit:
         phrase: str | None = None
         template = EASIER
         if which == "ignored":
             obj = self.object_after(end)[1]
-            suggestion = (
-                f"What made the {obj} easy to miss at that moment?" if obj else COUNTERFACTUAL_GENERIC
-            )
+            suggestion = EASY_TO.format(f"the {obj}", "miss") if obj else COUNTERFACTUAL_GENERIC
             return self._hit(
                 Concern.COUNTERFACTUAL, start, end, R_REFRAME if obj else R_COUNTERFACTUAL, suggestion
             )
@@ -265,7 +177,7 @@ class _Scan(Reading):
         out.append(self.text[pos:end])
         return "".join(out)
 
-    def _if_hits(self) -> Iterator[_Hit]:
+    def _if_hits(self) -> Iterator[Hit]:
         """'if they had followed…', 'would not have happened if Bob ran…', 'Had Bob checked…'."""
         for i, t in enumerate(self.tokens):
             first_of_sentence = (
@@ -281,7 +193,7 @@ class _Scan(Reading):
             subject = self.subject_before(verb, floor=i)
             if subject is None or subject.kind not in PERSONS:
                 continue
-            yield from self._subject_hit(subject)
+            yield from self.subject_hit(subject)
             phrase = self._verb_phrase(verb)
             suggestion = EASIER.format(phrase) if phrase else COUNTERFACTUAL_GENERIC
             yield self._hit(
@@ -304,6 +216,8 @@ class _Scan(Reading):
             if t.key in ("had", "hadn't", "hadn\u2019t") or t.text.lower().endswith(("'d", "\u2019d")):
                 saw_had = True
                 continue
+            if self.tokens[k - 1].key == "whoever":
+                continue  # "if whoever merged it had run …": the clause's own verb
             if _participle(self.tokens, k) and (saw_had or self._modal_perfect_in(sentence)):
                 return k
         return None
@@ -315,7 +229,7 @@ class _Scan(Reading):
         return self._modal[sentence]
 
     # --- judgement and tone ---
-    def _judgement_hits(self) -> Iterator[_Hit]:
+    def _judgement_hits(self) -> Iterator[Hit]:
         for m in self.matches(JUDGEMENT, JUDGEMENT_FIRSTS):
             which = m.lastgroup
             start, end = m.start(), m.end()
@@ -325,7 +239,7 @@ class _Scan(Reading):
                 if m.group("owner").lower() in ("one", "nobody", "noone", "anyone", "anybody", "no"):
                     continue
                 p = self.token_at(start)
-                if p is not None and self.classify(p)[0] in (Kind.NAMED, Kind.ROLE):
+                if p is not None and self.classify(p)[0] in BLAMEABLE:
                     yield self._hit(Concern.PERSON_AS_CAUSE, start, end, R_PERSON, PERSON_GENERIC)
             if which == "error":
                 phrase = m.group()
@@ -343,7 +257,7 @@ class _Scan(Reading):
             else:
                 yield self._hit(Concern.JUDGEMENT, start, end, R_JUDGEMENT, JUDGED)
 
-    def _animated_hits(self) -> Iterator[_Hit]:
+    def _animated_hits(self) -> Iterator[Hit]:
         for m in BANGS.finditer(self.masked):
             run = m.group()
             if (

@@ -25,7 +25,29 @@ ROLES = words(
     "approvers qa tester testers admin admins administrator administrators sysadmin sysadmins dba dbas "
     "intern interns sre sres ops devops on-call oncall on-caller on-callers responder responders "
     "commander ic author authors committer committers contractor contractors manager managers person "
-    "individual employee employees staff teammate teammates colleague colleagues coworker coworkers"
+    "individual employee employees staff teammate teammates colleague colleagues coworker coworkers "
+    "newbie newbies trainee trainees junior juniors lead leads architect architects analyst analysts "
+    "consultant consultants maintainer maintainers owner owners releaser releasers"
+)
+# Roles that are roles only after "new" or "recent": "the new hire", "a recent joiner".
+NEW_ROLES = words("hire hires joiner joiners starter starters")
+NEW_WORDS = words("new recent newest latest")
+# Words that make a role longer: "the new hire", "the junior dev", "the release manager", "on-call".
+ROLE_MODIFIERS = words(
+    "on new recent junior senior lead principal release incident support security database data backend "
+    "frontend platform infra infrastructure site reliability mobile web team tech network qa"
+)
+# Teams and groups, blamed together: "the platform team", "the DB folks", "leadership".
+GROUPS = words(
+    "team teams squad squads crew crews folks people humans guys department departments dept management "
+    "leadership secops infosec netops"
+)
+# People left unnamed on purpose. "anyone", "everyone", "nobody" are not: they name no one.
+SOMEONE = words("someone somebody whoever")
+# Verbs that report what someone said or thought: a clause after them has its own subject.
+REPORTING = words(
+    "said say says told tell thought think thinks believed believe noted argued claimed assumed assume "
+    "expected expect felt feel knew know agreed agree mentioned suggested suggest confirmed"
 )
 DETERMINERS = words(
     "the a an this these those it its nothing something everything anything none what no every any "
@@ -89,7 +111,8 @@ NOUN_SUFFIXES = tuple(
 )
 PHRASE_BREAK = words("but because since although though yet which whereas unless")
 OBJECT_BREAK = words(
-    "to into at on in that which and without for during before after from because but so while when by with"
+    "to into at on in that which and without for during before after from because but so while when by with "
+    "as"
 )
 ACRONYMS = words(
     "API HTTP HTTPS DNS SQL NOSQL UTC CPU GPU RAM SRE AWS GCP PR MR CI CD SLO SLA SLI SEV QA JSON YAML "
@@ -123,7 +146,8 @@ FAILURE_FIRSTS = words(
     "killed caused created was were is are responded did didn't didn\u2019t didnt never accidentally "
     "mistakenly inadvertently carelessly wrongly messed screwed fucked mucked botched fat fat-fingered "
     "fatfingered typo typod misconfigured mistyped misread misjudged mishandled overlooked ignored forgot "
-    "neglected missed skipped bypassed disregarded made"
+    "neglected missed skipped bypassed disregarded made force-pushed forcepushed force rubber-stamped "
+    "rubberstamped rubber"
 )
 _BAD = r"(?:bad|broken|wrong|faulty|buggy|incorrect|invalid|untested|bogus|malformed|risky|unreviewed)"
 _OBJ = r"(?:(?:the|a|an|our|their|his|her|all|every)\s+[\w-]+|prod(?:uction)?\b|staging\b|everything\b|it\b)"
@@ -144,12 +168,64 @@ FAILURE_AFTER = re.compile(
     r"|(?P<act>(?:accidentally|mistakenly|inadvertently|carelessly|wrongly)\s+[\w-]+"
     rf"|(?:messed|screwed|fucked|mucked)\s+up|botched|fat[- ]?fingered|typo{_APOS}?d|misconfigured"
     r"|mistyped|misread|misjudged|mishandled|overlooked|ignored|forgot|neglected|missed|skipped|bypassed"
-    r"|disregarded|made\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:mistake|error|typo|blunder|bad\s+call)"
+    r"|disregarded|force[- ]?pushed|rubber[- ]?stamped"
+    r"|made\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:mistake|error|typo|blunder|bad\s+call)"
     r"|(?:is|was|were|are)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the\s+|this\s+)?"
     r"(?:outage|incident|failure|breakage|downtime|mistake|error))"
     rf"|(?:did(?:n{_APOS}?t|\s+not)|never)\b{_NOT_FAILING})"
     r")\b",
     re.IGNORECASE,
+)
+# More failure wording after a person, role, team or someone (people.py): a duty left undone ("never
+# ran it", "did not read …"), a perception verb in blame position ("missed", "dismissed"), data
+# destroyed ("dropped the index"), the wrong target, a step skipped ("merged it without review",
+# "pushed straight to main"), a change that did damage ("deployed a migration that broke …"), a slip.
+_DATA = (
+    r"(?:(?:the|a|an|our|their|his|her|all|every|that|this|some|prod|production|staging|live)\s+){0,2}"
+    r"(?:[\w-]+\s+){0,2}?(?:index(?:es)?|indices|tables?|databases?|dbs?|columns?|schemas?|buckets?|volumes?"
+    r"|data|datasets?|records?|rows?|collections?|keyspaces?|topics?|namespaces?|backups?|snapshots?"
+    r"|partitions?|shards?|config|configs|configuration|repo|repository|branch|secrets?|keys?|files?)"
+)
+_SHIPPED = (
+    r"(?:pushed|force[- ]?pushed|deployed|shipped|merged|released|rolled\s+out|applied|ran|approved"
+    r"|committed|launched|changed|edited|updated|modified)"
+)
+_DUTIES = (
+    r"(?:(?:a|an|any|first|proper|code|peer|second|the)\s+)*(?:review|reviews|reviewing|reviewer|testing|tests?"
+    r"|running|checking|checks?|approval|approvals|sign-?off|ticket|telling|asking|backup|backing\s+up|plan"
+    r"|rollback\s+plan|canary|staging|validation|validating|verifying|verification|looking|reading|waiting)"
+)
+BLAMING = re.compile(
+    rf"[^\S\n]+{_ADV}(?:"
+    rf"(?P<neg>(?:(?:had|has|have)\s+)?never|(?:did|had|has|have)(?:n{_APOS}?t|\s+not))\s+"
+    r"(?:(?:ever|once|even|actually|properly|really|fully)\s+|bother(?:ed)?\s+to\s+)?"
+    r"(?P<verb>[^\W\d_]+(?:-[^\W\d_]+)?)"
+    r"|(?P<perceived>missed|ignored|overlooked|disregarded|dismissed|misread)"
+    rf"|(?P<destroyed>dropped|deleted|truncated|wiped|purged|overwrote|overwritten|destroyed|erased|nuked)"
+    rf"\s+(?P<data>{_DATA})"
+    r"|(?:[^\W\d_]+ed|ran|hit|took|put|set|chose|picked|read)\s+(?:the|a)\s+wrong\s+(?P<wrong>[\w-]+)"
+    rf"|(?P<unchecked>{_SHIPPED})(?P<gap>(?:\s+[\w'\u2019-]+){{0,5}}?\s+without\s+{_DUTIES}"
+    r"|\s+(?:straight|directly)\s+(?:in)?to\s+(?:main|master|trunk|prod|production))"
+    rf"|{_SHIPPED}\s+(?P<change>(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?)(?:that|which)\s+{_ADV}(?P<damage>{_DAMAGE})"
+    rf"|(?P<slip>{_SHIPPED}|[^\W\d_]+ed)(?:\s+[\w'\u2019-]+){{0,6}}?\s+by\s+(?:mistake|accident)"
+    r")\b",
+    re.IGNORECASE,
+)
+# Verbs after "did not" / "never" that say what people were not given, not a duty they left undone.
+NOT_DUTIES = words(
+    "get gets got gotten receive received have has had know knew known see saw seen hear heard need needed "
+    "be been was were is are exist existed respond responded expect expected want wanted mean meant intend "
+    "intended happen happened own owned touch touched work worked fail failed hesitate hesitated "
+    "understand understood realise realised realize realized"
+)
+# Data deleted on purpose: "dropped the stale index at 14:02" is housekeeping in a timeline.
+INTENDED = words(
+    "stale unused orphaned obsolete leftover temporary temp duplicate redundant expired stuck dead"
+)
+# Duties of attention: left undone, the reframe asks what made the thing easy to miss.
+PERCEIVING = words(
+    "notice noticed read spot spotted look looked watch watched acknowledge acknowledged ack acked open "
+    "opened"
 )
 POSSESSIVE_AFTER = re.compile(
     rf"{_APOS}s(?P<obj>(?:[^\S\n]+[\w-]+){{1,3}}?)[^\S\n]+{_ADV}(?P<damage>{_DAMAGE})", re.IGNORECASE
