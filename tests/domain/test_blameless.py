@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -788,24 +786,9 @@ def test_system_shaped_paragraphs_stay_clean(sentences: list[str]) -> None:
 
 
 # --- size ------------------------------------------------------------------------------------------------
-# Timed as the best of several runs, so that a busy machine does not fail them; a quadratic step would.
-def _fastest(text: str, runs: int = 5, *, enough: float = 0.0) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        _check_findings(text, review(text, known_names=["Bob", "Priya Raman"]))
-        best = min(best, time.perf_counter() - started)
-        if best < enough:
-            break
-    return best
-
-
-def test_twenty_thousand_characters_well_under_fifty_milliseconds() -> None:
-    paragraph = " ".join([t for t, _ in BLAME] + SYSTEM)
-    text = (paragraph * (20_000 // len(paragraph) + 1))[:20_000]
-    assert _fastest(text, runs=20, enough=0.05) < 0.05
-
-
+# How fast is a benchmark's question (bench/bench_blameless.py: 20,000 characters under 50 ms, and
+# four times the text in about four times the time); here: large and pathological texts are read
+# whole, with every finding inside the text.
 PATHOLOGICAL = [
     *["if they followed ", "it would have helped if they followed ", "we should have checked "],
     *["```", "<http", "Bob ", "Bob broke it ", "!", "ABCDE ", "and ", "<@U1|", "human error "],
@@ -814,8 +797,14 @@ PATHOLOGICAL = [
 
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL)
-def test_pathological_text_stays_linear(unit: str) -> None:
-    small = unit * (5_000 // len(unit))
-    large = unit * (20_000 // len(unit))
-    assert _fastest(large, runs=20, enough=0.1) < 0.1
-    assert _fastest(large) < 8 * _fastest(small) + 0.005  # four times the text: about four times the time
+def test_large_and_pathological_texts_are_read_whole(unit: str) -> None:
+    text = unit * (20_000 // len(unit))
+    _check_findings(text, review(text, known_names=["Bob", "Priya Raman"]))
+
+
+def test_twenty_thousand_characters_of_every_phrasing_are_read_whole() -> None:
+    paragraph = " ".join([t for t, _ in BLAME] + SYSTEM)
+    text = (paragraph * (20_000 // len(paragraph) + 1))[:20_000]
+    found = review(text, known_names=["Bob", "Priya Raman"])
+    _check_findings(text, found)
+    assert found.findings and found.findings[-1].start > 15_000  # it read to the end
