@@ -6,6 +6,7 @@ variable and says where its value comes from, and all problems are reported toge
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Mapping
@@ -62,8 +63,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "DATABASE_URL",
         f"`sqlite:///{DEFAULT_DATABASE_FILE}`",
-        "SQLAlchemy URL. SQLite file by default; `postgresql://user:pass@host/db` in production "
-        "(install the `postgres` extra).",
+        "A SQLite file (`sqlite:///relative.db`, `sqlite:////absolute/path.db`) by default; "
+        "`postgresql://user:pass@host/db` in production (install the `postgres` extra). No other "
+        "database is supported.",
     ),
     Variable(
         "SLACK_API_URL",
@@ -111,7 +113,12 @@ VARIABLES: tuple[Variable, ...] = (
         "When the weekly action-item reminders go out: a weekday and a 24-hour time in "
         "`DEFAULT_TIMEZONE` (`mon 09:00`, `friday 16:30`).",
     ),
-    Variable("LOG_LEVEL", "`INFO`", "DEBUG, INFO, WARNING or ERROR."),
+    Variable(
+        "LOG_LEVEL",
+        "`INFO` for `run`, `WARNING` for the other commands",
+        "DEBUG, INFO, WARNING or ERROR. Unset, one-shot commands log only warnings (add `--verbose` "
+        "for their progress, database migrations' included); set, every command logs at that level.",
+    ),
 )
 
 _TOKEN_PREFIXES = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
@@ -136,7 +143,7 @@ class Settings:
     postmortem_channel: str | None = None
     postmortem_open_after: timedelta = timedelta(hours=24)
     required_severities: frozenset[str] = frozenset({"SEV1", "SEV2"})
-    log_level: str = "INFO"
+    log_level: str | None = None  # None: unset, each command picks its own (bot/cli)
     reminder_schedule: Schedule = field(default_factory=lambda: parse_schedule(DEFAULT_SCHEDULE))
 
     @property
@@ -221,14 +228,18 @@ class Settings:
         except ValueError as error:
             problems.append(f"REMINDER_SCHEDULE: {error}")
 
-        log_level = (get("LOG_LEVEL") or "INFO").upper()
-        if log_level not in _LOG_LEVELS:
+        log_level = (get("LOG_LEVEL") or "").upper() or None
+        if log_level is not None and log_level not in _LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}.")
+
+        database_url = get("DATABASE_URL") or default_database_url()
+        if problem := database_url_problem(database_url):
+            problems.append(problem)
 
         if problems:
             raise ConfigError(problems)
         return cls(
-            database_url=get("DATABASE_URL") or default_database_url(),
+            database_url=database_url,
             slack_api_url=api_url,
             slack_bot_token=tokens["SLACK_BOT_TOKEN"],
             slack_app_token=tokens["SLACK_APP_TOKEN"],
@@ -243,12 +254,13 @@ class Settings:
             reminder_schedule=reminder_schedule,
         )
 
-    def require_slack(self) -> None:
-        """Raise ConfigError unless the bot can talk to Slack in the mode these settings select."""
+    def require_slack(self, *, receiving: bool = True) -> None:
+        """Raise ConfigError unless the bot can talk to Slack in the mode these settings select;
+        `receiving=False`: only to call Slack (a one-shot command hears nothing, so needs no secret)."""
         missing: list[str] = []
         if not self.slack_bot_token:
             missing.append(f"SLACK_BOT_TOKEN is not set. {_where('SLACK_BOT_TOKEN')}")
-        if not self.socket_mode and not self.slack_signing_secret:
+        if receiving and not self.socket_mode and not self.slack_signing_secret:
             missing.append(
                 "SLACK_SIGNING_SECRET is not set (needed in HTTP mode). "
                 f"{_where('SLACK_SIGNING_SECRET')} Or set SLACK_APP_TOKEN to use Socket Mode."
@@ -259,6 +271,51 @@ class Settings:
 
 def default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
+
+
+# What DATABASE_URL may name: SQLite through the standard library, PostgreSQL through psycopg 3.
+_SQLITE_DRIVERS = ("sqlite", "sqlite+pysqlite")
+_POSTGRES_DRIVERS = ("postgresql", "postgres", "postgresql+psycopg")
+_URL_EXAMPLES = "sqlite:///postmortem-bot.db or postgresql://user:password@host:5432/database"
+
+
+def database_url_problem(url: str) -> str | None:
+    """None when `url` names a database this bot can use; otherwise what is wrong, naming
+    DATABASE_URL and what it holds (its password hidden)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(normalise_database_url(url))
+    except (ArgumentError, ValueError):
+        return f"DATABASE_URL must be a database URL like {_URL_EXAMPLES}, got {_hide_password(url)!r}."
+    shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+    driver = make_url(url).drivername
+    if driver in _SQLITE_DRIVERS:
+        if parsed.database in (None, "", ":memory:"):
+            return (
+                f"DATABASE_URL {shown!r} names an in-memory SQLite database, gone when the bot stops; "
+                "name a file, e.g. sqlite:///postmortem-bot.db."
+            )
+        return None
+    if driver in _POSTGRES_DRIVERS:
+        if importlib.util.find_spec("psycopg") is None:
+            return (
+                f"DATABASE_URL {shown!r} is PostgreSQL, whose driver (psycopg 3) is not installed: "
+                "install the postgres extra, e.g. pip install 'postmortem-bot[postgres]'."
+            )
+        return None
+    backend = driver.partition("+")[0]
+    why = (
+        "postmortem-bot talks to PostgreSQL through psycopg 3: write postgresql://… with no driver"
+        if backend in ("postgresql", "postgres")
+        else f"postmortem-bot does not support {backend}"
+    )
+    return f"DATABASE_URL must be a SQLite or PostgreSQL URL like {_URL_EXAMPLES}, got {shown!r}: {why}."
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def normalise_database_url(url: str) -> str:

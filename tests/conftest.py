@@ -138,6 +138,15 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite database: for what is refused before the database is touched, which needs
+    no second run on PostgreSQL."""
+    path = tmp_path / "record.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
 def no_database_url(tmp_path: Path) -> str:
     """For a test that needs settings or a Runtime but touches no database, and so runs once, not
     once per backend: nothing is at this URL and SQLite cannot create it (its folder does not exist),

@@ -95,3 +95,44 @@ def test_postmortem_settings_parse_and_refuse_nonsense() -> None:
         "EMOJI_MARKS",
     ):
         assert name in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("garbage", "got 'garbage'"),
+        ("mysql://root:hunter2@db/pm", "got 'mysql://root:***@db/pm': postmortem-bot does not support mysql"),
+        ("postgresql+psycopg2://me:hunter2@db/pm", "through psycopg 3"),
+        ("sqlite://", "in-memory"),
+        ("sqlite:///:memory:", "in-memory"),
+        ("postgresql://me:hunter2@db:port/pm", "got 'postgresql://me:***@db:port/pm'"),
+    ],
+)
+def test_database_url_is_one_the_bot_can_use(url: str, shown: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"DATABASE_URL": url, "LOG_LEVEL": "chatty"})
+    message = str(raised.value)
+    assert "DATABASE_URL" in message and shown in message
+    assert "hunter2" not in message
+    assert "LOG_LEVEL" in message  # reported together with the other problems
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///postmortem-bot.db",
+        "sqlite:////var/lib/postmortem-bot/bot.db",
+        "sqlite+pysqlite:///bot.db",
+        "postgresql://me:pw@db/pm",
+        "postgres://me@db/pm",
+        "postgresql+psycopg://me:pw@db:5432/pm",
+        "sqlite:////no/such/folder/bot.db",  # a folder is the command's business, when it opens it
+    ],
+)
+def test_supported_database_urls_pass(url: str) -> None:
+    assert Settings.from_env({"DATABASE_URL": url}).database_url == url
+
+
+def test_log_level_unset_is_none_so_each_command_picks_its_own() -> None:
+    assert Settings.from_env({}).log_level is None
+    assert Settings.from_env({"LOG_LEVEL": "debug"}).log_level == "DEBUG"

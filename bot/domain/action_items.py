@@ -19,6 +19,7 @@ from typing import Final
 
 from bot.domain.due_dates import DUE_EXAMPLES, format_due, take_due
 from bot.domain.errors import Field, UserError
+from bot.domain.slack_ids import USER_ID
 from bot.domain.slack_text import mrkdwn_unescape
 
 __all__ = [
@@ -76,7 +77,7 @@ EXAMPLE: Final = "/postmortem action @alex next friday P1 Add a p99 latency aler
 # --------------------------------------------------------------------------------------------
 # The /postmortem action command
 
-_USER_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_USER_MENTION = re.compile(rf"<@(?P<id>{USER_ID})(?:\|[^>]*)?>")  # an id Slack could give
 _GROUP_MENTION = re.compile(r"<!(?:subteam\^[A-Z0-9]+|here|channel|everyone)(?:\|[^>]*)?>")
 _PRIORITY = re.compile(r"[Pp][0-3]")
 _WORD = re.compile(r"\S+")

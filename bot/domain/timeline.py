@@ -7,7 +7,10 @@ How a message gets onto the timeline:
 - The curated timeline holds marked and key messages; `include_all=True` adds every other
   captured message, people's and apps' alike: an unmarked alert still shows what fired and when.
   Entries posted by an app or integration say so (`Entry.from_app`).
-- Deleted messages, tombstones and system messages (joins, topic changes, pins…) never are.
+- Deleted messages, tombstones and Slack's bookkeeping (joins, topic changes, renames, pins,
+  integrations added… `slack_subtypes.SYSTEM_SUBTYPES`) never are.
+- An entry whose message shows no text says what it was: its files (`(a file)` for one without a
+  name, hidden by the plan's limit or deleted), `(a huddle)`, or `(no text)`; never a blank.
 - A marked or key message holding Slack's own date token (`<!date^EPOCH^…>`) is placed at that
   exact instant. One that states a clock time ("rolled back at 20:58 UTC") is placed at
   that time; a time without a zone is read in the author's Slack time zone, else `default_tz`.
@@ -31,6 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import permalinks
 from bot.domain.clock_times import stated_time, trusted
+from bot.domain.slack_subtypes import SYSTEM_SUBTYPES as SYSTEM_SUBTYPES  # re-exported: read here
+from bot.domain.slack_subtypes import placeholder
 from bot.domain.slack_text import Link, Readable, date_token_at
 from bot.domain.slack_text import readable_text as readable_text  # re-exported: callers read it here
 
@@ -63,24 +68,6 @@ DEFAULT_EMOJI_MARKS: Mapping[str, Mark] = MappingProxyType(
     }
 )
 
-# Slack's own bookkeeping messages: never events, whatever reactions they carry.
-SYSTEM_SUBTYPES: frozenset[str] = frozenset(
-    {
-        "channel_join",
-        "channel_leave",
-        "channel_topic",
-        "channel_purpose",
-        "channel_name",
-        "channel_archive",
-        "channel_unarchive",
-        "pinned_item",
-        "unpinned_item",
-        "group_join",
-        "group_leave",
-        "bot_add",
-        "bot_remove",
-    }
-)
 # What Slack leaves behind when a thread parent is deleted; treated exactly like a deleted message.
 TOMBSTONE_SUBTYPE = "tombstone"
 BOT_SUBTYPE = "bot_message"
@@ -268,13 +255,26 @@ def _stated_at(
     return at if trusted(at, posted_at) else None
 
 
+def _files(files: tuple[str, ...]) -> list[str]:
+    """The files by name; "" (a file that shows none) as `a file`, several as `N files`."""
+    named = [name for name in files if name]
+    unnamed = len(files) - len(named)
+    return named + (["a file" if unnamed == 1 else f"{unnamed} files"] if unnamed else [])
+
+
 def _entry_text(message: CapturedMessage, readable: Readable) -> tuple[str, tuple[str | Link, ...]]:
-    """The entry's readable text, and the same in pieces when it holds a link (else ())."""
+    """The entry's readable text, and the same in pieces when it holds a link (else ()). Never blank:
+    a message showing nothing says what it is."""
     pieces = list(readable.pieces(message.text))
     text = "".join(p if isinstance(p, str) else p.plain for p in pieces).strip()
-    attached = f"(attached: {', '.join(message.files)})" if message.files else ""
+    files = _files(message.files)
+    attached = ""
+    if files and (text or any(message.files)):
+        attached = f"(attached: {', '.join(files)})"
     if attached:
         text = f"{text} {attached}" if text else attached
+    elif not text:
+        text = f"({files[0]})" if files else placeholder(message.subtype)
     if not any(isinstance(p, Link) for p in pieces):
         return text, ()
     if isinstance(pieces[0], str):

@@ -11,7 +11,8 @@ The layout Slack writes:
 Where those files are inside what was passed (a top folder, macOS and Windows leftovers) is
 `export_files`' business. Only the index files and the requested channel's day files are read; a
 zip is read in place. Every problem is an ExportError whose message names the file and says what
-is wrong.
+is wrong, including what the bot could not keep: an id (a channel's, a user's, the workspace's)
+longer than Slack's, or a channel name longer than Slack allows (`domain.slack_ids`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.domain import slack_ids
 from bot.domain.messages import NewMessage
 from bot.domain.timeline import CapturedMessage, UserInfo, ts_to_datetime
 from bot.inbound.export_files import (
@@ -93,6 +95,8 @@ def _find_channel(source: ExportFiles, wanted: str) -> tuple[dict[str, Any], dic
     for index in (CHANNELS_FILE, *OPTIONAL_CHANNEL_FILES):
         if source.exists(index):
             listed += [(index, c) for c in _list_of_objects(source, index)]
+    for index, c in listed:
+        _check_channel(source, index, c)
     names = {
         c["id"]: c["name"]
         for _, c in listed
@@ -111,14 +115,36 @@ def _find_channel(source: ExportFiles, wanted: str) -> tuple[dict[str, Any], dic
     raise ExportError(f"{where}: no channel named #{key} in this export. {hint} {listing}".replace("  ", " "))
 
 
+def _check_channel(source: ExportFiles, index: str, channel: Mapping[str, Any]) -> None:
+    """ExportError when the bot could not keep a listed channel's id or name."""
+    for field, limit in (("id", slack_ids.ID_MAX), ("name", slack_ids.CHANNEL_NAME_MAX)):
+        value = channel.get(field)
+        if isinstance(value, str) and (problem := slack_ids.id_problem(value, limit)):
+            raise ExportError(
+                f"{source.describe(index)}: a channel's {field} is {problem}; Slack's are shorter, so this "
+                "export was changed after Slack made it. Fix or remove that channel's entry."
+            )
+
+
 def _users(source: ExportFiles, user_files: tuple[str, ...]) -> tuple[dict[str, UserInfo], str | None]:
     """Everyone in users.json and org_users.json (W… ids on Enterprise Grid), and the workspace most
-    of them belong to."""
+    of them belong to. ExportError when an id is longer than Slack's."""
     raw_users = [
-        raw for name in user_files for raw in _list_of_objects(source, name) if isinstance(raw.get("id"), str)
+        (name, raw)
+        for name in user_files
+        for raw in _list_of_objects(source, name)
+        if isinstance(raw.get("id"), str)
     ]
-    users = {str(raw["id"]): user_from_slack(raw) for raw in raw_users}
-    teams = Counter(str(raw["team_id"]) for raw in raw_users if isinstance(raw.get("team_id"), str))
+    for name, raw in raw_users:
+        for field in ("id", "team_id"):
+            value = raw.get(field)
+            if isinstance(value, str) and (problem := slack_ids.id_problem(value)):
+                raise ExportError(
+                    f"{source.describe(name)}: a user's {field} is {problem}; Slack's are shorter, so this "
+                    "export was changed after Slack made it. Fix or remove that user's entry."
+                )
+    users = {str(raw["id"]): user_from_slack(raw) for _, raw in raw_users}
+    teams = Counter(str(raw["team_id"]) for _, raw in raw_users if isinstance(raw.get("team_id"), str))
     return users, teams.most_common(1)[0][0] if teams else None
 
 

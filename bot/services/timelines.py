@@ -15,6 +15,7 @@ from bot.domain import permalinks
 from bot.domain.channels import ChannelRef, WatchSource
 from bot.domain.errors import UserError
 from bot.domain.messages import NewMessage, Source
+from bot.domain.slack_ids import USER_ID
 from bot.domain.timeline import CapturedMessage, Timeline, UserInfo, build_timeline
 from bot.outbound.slack import Slack, SlackFailed
 from bot.runtime import Runtime
@@ -26,7 +27,7 @@ from bot.store import users as user_store
 
 logger = logging.getLogger(__name__)
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
+_MENTION = re.compile(rf"<@({USER_ID})(?=[|>])")  # an id Slack could give, whole
 
 
 def _user_ids(messages: Iterable[CapturedMessage]) -> set[str]:

@@ -10,15 +10,17 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, String, Text, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from bot.config import normalise_database_url
+from bot.domain.slack_ids import keepable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -57,6 +59,37 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _keep(value: str | None) -> str | None:
+    return None if value is None else keepable(value)
+
+
+class KeptText(TypeDecorator[str]):
+    """Text as people and Slack wrote it, kept alike on every backend.
+
+    PostgreSQL refuses a NUL character (U+0000) in text, where SQLite takes it: a message, a
+    command's or a modal's text holding one would be stored on one and fail on the other (and fail
+    again on every retry). A NUL shows nothing and carries nothing, so it is stored as U+FFFD, the
+    replacement character, everywhere; every other character is kept as it is. `KeptString(n)` is
+    the same for a name or a title of at most n characters.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return _keep(value)
+
+
+class KeptString(TypeDecorator[str]):
+    """A name or a title of at most n characters, kept like `KeptText`."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return _keep(value)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -123,9 +156,31 @@ def insert_or_ignore(session: Session, model: type[Base], values: dict[str, Any]
 
 def database_answers(engine: Engine) -> bool:
     """For /healthz: can we run a query right now?"""
+    return why_unreachable(engine) is None
+
+
+def why_unreachable(engine: Engine) -> str | None:
+    """None when a query runs right now; otherwise why not, in the driver's words, on one line."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any driver error means "not healthy"; the caller reports it
-        return False
-    return True
+    except Exception as error:  # noqa: BLE001 - any driver error means "does not answer"; returned, not lost
+        return error_reason(error)
+    return None
+
+
+def error_reason(error: BaseException) -> str:
+    """A database error for a person: the driver's own message on one line, without SQLAlchemy's
+    wrapping, the SQL and its parameters (which may hold anything)."""
+    driver_error = getattr(error, "orig", None) or error
+    said = " ".join(str(driver_error).split()) or type(driver_error).__name__
+    return said if len(said) <= 300 else said[:299] + "…"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (relative to the working directory, as SQLite opens it); None
+    for any other database."""
+    parsed = make_url(normalise_database_url(url))
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)

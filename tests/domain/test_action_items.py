@@ -94,6 +94,7 @@ REFUSED_COMMANDS: list[tuple[str, str]] = [
     ("<@U1> Add alert", "no due date"),
     ("<@U1> P1 Add alert", "no due date"),
     ("<@U1>", "no due date"),
+    (f"<@U{'1' * 40}> tomorrow Add alert", "has no owner"),  # longer than any Slack id: no mention
 ]
 
 

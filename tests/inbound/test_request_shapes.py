@@ -124,6 +124,21 @@ INTERACTIONS = [
     ),
     pytest.param(_press(team=5), "`team` is not an object or an id", id="a team that is a number"),
     pytest.param(_press(authorizations={}), "`authorizations` is not a list", id="authorizations not a list"),
+    pytest.param(
+        _press(user={"id": "U" + "1" * 40}), "`user.id` over 32 characters", id="a user id too long"
+    ),
+    pytest.param(
+        _press(team={"id": "T" + "1" * 40}), "`team.id` over 32 characters", id="a team id too long"
+    ),
+    pytest.param(_press(team="T" + "1" * 40), "`team` over 32 characters", id="a team, as an id, too long"),
+    pytest.param(
+        _item_view(
+            {"item_id": 1},
+            {"item_owner": {"item_owner": {"type": "users_select", "selected_user": "U" + "1" * 40}}},
+        ),
+        "a chosen user id over 32 characters",
+        id="a modal's chosen user id too long",
+    ),
 ]
 
 
@@ -164,6 +179,9 @@ def _command(**changes: str | None) -> bytes:
         pytest.param(_command(user_id=None), "without `user_id`", id="no user_id"),
         pytest.param(_command(team_id=None), "without `team_id`", id="no team_id"),
         pytest.param(_command(channel_id=""), "without `channel_id`", id="an empty channel_id"),
+        pytest.param(_command(user_id="U" + "1" * 40), "`user_id` over 32 characters", id="a long user_id"),
+        pytest.param(_command(team_id="T" + "1" * 40), "`team_id` over 32 characters", id="a long team_id"),
+        pytest.param(_command(channel_id="C" + "1" * 40), "`channel_id` over 32", id="a long channel_id"),
     ],
 )
 def test_a_malformed_command_is_400_with_a_warning(

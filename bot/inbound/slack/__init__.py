@@ -1,8 +1,8 @@
 """What arrives from Slack: Bolt listeners (module-level functions, routed in `register` below),
 middleware, event payload reading, and where answers go.
 
-middleware           rt and slack for every listener; events, commands and interactions done once;
-                     the incident channel
+middleware           rt and slack for every listener; the workspace (the one way to learn it);
+                     events, commands and interactions done once; the incident channel
 shapes               the least each kind of request carries, checked before Bolt reads it
 commands             /postmortem and its subcommands (postmortem_, action_, timeline_commands)
 events               message, reaction, pin and channel events → capture and channels
@@ -30,6 +30,7 @@ from bot.runtime import Runtime
 def register(app: App, rt: Runtime, slack: Slack) -> None:
     """Every middleware, listener and the error handler: the one routing table of the Slack app."""
     app.use(middleware.Dependencies(rt, slack))
+    app.middleware(middleware.resolve_team)
     app.middleware(middleware.deduplicate_events)
     app.middleware(middleware.deduplicate_requests)
     app.middleware(middleware.resolve_incident_channel)

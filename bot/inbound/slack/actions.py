@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from bot.domain import postmortem as pmd
 from bot.domain.slack_text import mrkdwn_escape
 from bot.inbound.slack.middleware import incident
+from bot.inbound.slack.postmortem_commands import thread_failures
 from bot.outbound.slack import Slack
 from bot.outbound.slack.render.postmortem import edit_section_modal
 from bot.runtime import Runtime
@@ -34,9 +35,13 @@ def start_postmortem(
     """ "Is a postmortem wanted?" → yes: the presser opens it and leads it."""
     ack()
     user_id = body["user"]["id"]
-    loaded, _ = postmortems.open_postmortem(rt, slack, incident(context), user_id=user_id, title="")
-    title = mrkdwn_escape(loaded.postmortem.title)
+    opened = postmortems.open_postmortem(rt, slack, incident(context), user_id=user_id, title="")
+    title = mrkdwn_escape(opened.loaded.postmortem.title)
     respond(replace_original=True, text=f"<@{user_id}> started the postmortem: *{title}*.")
+    if opened.failed:
+        respond(
+            response_type="ephemeral", replace_original=False, text="\n".join(thread_failures(opened.failed))
+        )
 
 
 def decline_postmortem(ack: Ack, body: dict[str, Any], respond: Respond) -> None:

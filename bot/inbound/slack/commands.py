@@ -14,7 +14,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from bot.domain.channels import ChannelRef
 from bot.inbound.slack import action_commands, postmortem_commands, timeline_commands
 from bot.inbound.slack.invocation import Invocation, Subcommand
-from bot.inbound.slack.middleware import INCIDENT_CHANNEL
+from bot.inbound.slack.middleware import INCIDENT_CHANNEL, team
 from bot.outbound.slack import Slack
 from bot.outbound.slack.ids import COMMAND, Sub
 from bot.outbound.slack.render.blocks import usage_blocks
@@ -60,7 +60,7 @@ def postmortem(
     sub.run(
         rt,
         Invocation(
-            team_id=command["team_id"],
+            team_id=team(context),
             channel_id=command["channel_id"],
             user_id=command["user_id"],
             args=args,

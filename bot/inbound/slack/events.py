@@ -7,18 +7,15 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.inbound.slack import payloads
+from bot.inbound.slack.middleware import team
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services import capture, channels
 
 
-def _team(context: BoltContext) -> str:
-    return str(context.team_id or context.enterprise_id or "")
-
-
 def message(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
     if (change := payloads.message_change(event)) is not None:
-        capture.capture_message(rt, slack, _team(context), *change)
+        capture.capture_message(rt, slack, team(context), *change)
 
 
 def _reaction(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack, *, added: bool) -> None:
@@ -27,7 +24,7 @@ def _reaction(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: S
     capture.capture_reaction(
         rt,
         slack,
-        _team(context),
+        team(context),
         target.channel_id,
         target.ts,
         emoji=str(event["reaction"]),
@@ -47,12 +44,12 @@ def reaction_removed(event: dict[str, Any], context: BoltContext, rt: Runtime, s
 
 def pin_added(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
     if (target := payloads.pin_target(event)) is not None:
-        capture.capture_pin(rt, slack, _team(context), target.channel_id, target.ts, pinned=True)
+        capture.capture_pin(rt, slack, team(context), target.channel_id, target.ts, pinned=True)
 
 
 def pin_removed(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
     if (target := payloads.pin_target(event)) is not None:
-        capture.capture_pin(rt, slack, _team(context), target.channel_id, target.ts, pinned=False)
+        capture.capture_pin(rt, slack, team(context), target.channel_id, target.ts, pinned=False)
 
 
 def _channel_seen(
@@ -70,7 +67,7 @@ def _channel_seen(
         channels.channel_seen(
             rt,
             slack,
-            _team(context),
+            team(context),
             channel["id"],
             str(channel.get("name") or ""),
             join=join,
@@ -92,14 +89,14 @@ def group_renamed(event: dict[str, Any], context: BoltContext, rt: Runtime, slac
 
 def member_joined(event: dict[str, Any], context: BoltContext, rt: Runtime, slack: Slack) -> None:
     if event.get("user") == context.bot_user_id and isinstance(event.get("channel"), str):
-        channels.bot_joined(rt, slack, _team(context), event["channel"])
+        channels.bot_joined(rt, slack, team(context), event["channel"])
 
 
 def archived(event: dict[str, Any], context: BoltContext, rt: Runtime) -> None:
     if isinstance(event.get("channel"), str):
-        channels.set_archived(rt, _team(context), event["channel"], True)
+        channels.set_archived(rt, team(context), event["channel"], True)
 
 
 def unarchived(event: dict[str, Any], context: BoltContext, rt: Runtime) -> None:
     if isinstance(event.get("channel"), str):
-        channels.set_archived(rt, _team(context), event["channel"], False)
+        channels.set_archived(rt, team(context), event["channel"], False)

@@ -6,8 +6,10 @@ identifies it (`request_key`, `deduplicate_requests`). Both claim a row of proce
 every replica on the database agrees on who handles it.
 
 Listeners are module-level functions; Bolt hands them what they declare by name. Besides Bolt's own
-arguments (ack, body, respond, context…), three come from here:
+arguments (ack, body, respond, context…), four come from here:
 - `rt` (Runtime) and `slack` (outbound Slack: `slack.read`, `slack.say`), put in by Dependencies;
+- `team`: the workspace the request is about, read once, one way, for every kind of request
+  (`team_of`); inbound code learns the workspace from it (`team(context)`) and nowhere else;
 - `incident_channel`: the watched channel a command, button or modal belongs to, or None —
   looked up once per request, so no listener queries it again.
 """
@@ -32,6 +34,7 @@ from bot.services import capture, channels, deliveries
 logger = logging.getLogger(__name__)
 
 INCIDENT_CHANNEL = "incident_channel"
+TEAM = "team"
 
 
 class Dependencies(Middleware):
@@ -49,8 +52,54 @@ class Dependencies(Middleware):
         return next()
 
 
+def team_of(body: Mapping[str, Any], context: BoltContext) -> str | None:
+    """The workspace a request is about: the one way inbound code learns it.
+
+    Bolt's reading first (`context.team_id`): for an event, `authorizations[0].team_id` — the
+    workspace the app is installed in, which Bolt prefers so events from a channel shared with
+    another organization are filed under ours — then the envelope's `team_id`; for a command its
+    `team_id`; for an interaction its `team.id` (a modal opened across a shared channel: the
+    installing workspace). Then the envelope's own `team_id` (an org-wide install names no team in
+    its authorization), and last the Enterprise Grid organization (`context.enterprise_id`).
+    None when the request names none of them."""
+    for found in (context.team_id, body.get("team_id"), context.enterprise_id):
+        if isinstance(found, str) and found:
+            return found
+    return None
+
+
+def team(context: BoltContext) -> str:
+    """The request's workspace, as `resolve_team` found it ("" when it names none)."""
+    found = context.get(TEAM)
+    return found if isinstance(found, str) else ""
+
+
+# What is done for a workspace, so names one: an event without one is refused (with a warning).
+_NEEDS_TEAM = frozenset({shapes.EVENT_CALLBACK})
+
+
+def resolve_team(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """Puts the request's workspace in its context (`TEAM`). An event that names none cannot be
+    filed under any workspace: it is answered 200 (a redelivery would bring the same) and logged."""
+    found = team_of(body, context)
+    context[TEAM] = found
+    kind = shapes.kind(body)
+    if found is None and kind in _NEEDS_TEAM:
+        event = body.get("event")
+        logger.warning(
+            "ignored %s %s (%s): it names no workspace (no team_id, no authorizations)",
+            kind,
+            str(body.get("event_id"))[:70],
+            str(event.get("type") if isinstance(event, dict) else None)[:70],
+        )
+        return BoltResponse(status=200, body="")
+    return next()
+
+
 def deduplicate_events(
-    body: dict[str, Any], next: Callable[[], BoltResponse], rt: Runtime
+    body: dict[str, Any], next: Callable[[], BoltResponse], rt: Runtime, context: BoltContext
 ) -> BoltResponse | None:
     """Slack redelivers an event (X-Slack-Retry-Num) when we were slow, and every replica gets
     the same delivery: the event_id is claimed in the database, and only the claimer goes on.
@@ -60,17 +109,17 @@ def deduplicate_events(
     listener after the answer."""
     if body.get("type") != "event_callback" or not body.get("event_id"):
         return next()
-    event_id, event = str(body["event_id"]), body.get("event") or {}
+    event_id, event, team_id = str(body["event_id"]), body.get("event") or {}, team(context) or None
     if event.get("type") == "message":
         delivery = capture.capture_on_delivery(
-            rt, event_id=event_id, team_id=body.get("team_id"), change=payloads.message_change(event)
+            rt, event_id=event_id, team_id=team_id, change=payloads.message_change(event)
         )
         if delivery is capture.Delivery.FOR_LISTENER:
             return next()
         first = delivery is not capture.Delivery.DUPLICATE
     else:
         first = deliveries.claim_event_delivery(
-            rt, event_id=event_id, team_id=body.get("team_id"), event_type=str(event.get("type", "unknown"))
+            rt, event_id=event_id, team_id=team_id, event_type=str(event.get("type", "unknown"))
         )
         if first:
             return next()
@@ -119,7 +168,7 @@ def deduplicate_requests(
     key = request_key(body, req.headers) if kind in _DEDUPLICATED else None
     if key is None:
         return next()
-    if deliveries.claim_event_delivery(rt, event_id=key, team_id=context.team_id, event_type=kind):
+    if deliveries.claim_event_delivery(rt, event_id=key, team_id=team(context) or None, event_type=kind):
         return next()
     logger.info("skipping a %s: the same request was handled already", kind)
     return BoltResponse(status=200, body="")
@@ -145,8 +194,8 @@ def resolve_incident_channel(
 ) -> BoltResponse | None:
     """Commands, buttons and modals: which incident channel they belong to (None when it is not one)."""
     channel_id = channel_id_of(body)
-    team_id = context.team_id or context.enterprise_id
-    found = channels.incident_channel(rt, str(team_id), str(channel_id)) if channel_id and team_id else None
+    team_id = team(context)
+    found = channels.incident_channel(rt, team_id, str(channel_id)) if channel_id and team_id else None
     context[INCIDENT_CHANNEL] = found
     return next()
 

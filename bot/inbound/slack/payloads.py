@@ -1,7 +1,9 @@
 """What an Events API event means, read from Slack's JSON: a message change, a reaction, a pin.
 
-Tolerant of the shapes Slack sends; an event that does not carry what it must (no channel, no ts)
-reads as None and is ignored with a warning, never a traceback.
+Tolerant of the shapes Slack sends; an event that does not carry what it must (no channel, no ts,
+a ts that is not one) reads as None and is ignored with a warning, never a traceback. What the
+message itself holds is read, and refused when the record cannot keep it, by
+`outbound/slack/payloads.message_from_slack`; how long an id may be, by `shapes`.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def message_change(event: Mapping[str, Any]) -> tuple[str, MessageChange] | None
             deleted_ts = event.get("deleted_ts")
             if not isinstance(deleted_ts, str):
                 raise ValueError("message_deleted without a deleted_ts")
+            if not _is_ts(deleted_ts):
+                raise ValueError(f"message_deleted whose deleted_ts {deleted_ts[:40]!r} is not a Slack ts")
             return channel_id, MessageDeleted(deleted_ts)
         return channel_id, message_from_slack(event)
     except ValueError as error:
@@ -79,7 +83,18 @@ def reaction_target(event: Mapping[str, Any]) -> Target | None:
     ):
         logger.warning("ignoring a reaction event without channel, ts or reaction")
         return None
+    if not _is_ts(ts):
+        logger.warning("ignoring a reaction event in %s on %r, which is not a Slack ts", channel_id, ts[:40])
+        return None
     return Target(channel_id, ts, _event_time(event))
+
+
+def _is_ts(ts: str) -> bool:
+    try:
+        ts_to_datetime(ts)
+    except ValueError:
+        return False
+    return True
 
 
 def _event_time(event: Mapping[str, Any]) -> datetime | None:
@@ -99,5 +114,8 @@ def pin_target(event: Mapping[str, Any]) -> Target | None:
     ts = message.get("ts") or item.get("ts")
     channel_id = event.get("channel_id") or item.get("channel")
     if not isinstance(channel_id, str) or not isinstance(ts, str) or not ts:
+        return None
+    if not _is_ts(ts):
+        logger.warning("ignoring a pin event in %s on %r, which is not a Slack ts", channel_id, ts[:40])
         return None
     return Target(channel_id, ts)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain import postmortem as pmd
 from bot.domain.errors import UserError
 from bot.domain.slack_text import mrkdwn_escape, mrkdwn_unescape
 from bot.inbound.slack.invocation import Invocation, Run, Subcommand
+from bot.outbound.slack import SlackFailed
 from bot.outbound.slack.ids import Sub
 from bot.outbound.slack.render.action_items import open_items_lines
 from bot.outbound.slack.render.postmortem import blameless_suggestion, status_lines
@@ -16,15 +19,34 @@ from bot.services import exports, postmortem_thread, postmortems
 def start(rt: Runtime, inv: Invocation) -> None:
     # Slack escapes &, < and > in a command's text: the title keeps what was typed, and every
     # renderer escapes it again, so a typed "<!channel>" is shown, never pinged.
-    loaded, created = postmortems.open_postmortem(
+    opened = postmortems.open_postmortem(
         rt, inv.slack, inv.incident, user_id=inv.user_id, title=mrkdwn_unescape(inv.args)
     )
+    loaded = opened.loaded
     title = mrkdwn_escape(loaded.postmortem.title)
-    link = mrkdwn_escape(postmortem_thread.permalink(inv.slack, loaded) or "")
-    if created:
-        inv.reply(f"Postmortem opened: *{title}*. You are its lead. {link}".strip())
+    link = mrkdwn_escape(_permalink(inv, loaded) or "")
+    if opened.created:
+        answer = f"Postmortem opened: *{title}*. You are its lead. {link}".strip()
     else:
-        inv.reply(f"This channel already has its postmortem: *{title}* {link}".strip())
+        answer = f"This channel already has its postmortem: *{title}* {link}".strip()
+    inv.reply("\n".join([answer, *thread_failures(opened.failed)]))
+
+
+def _permalink(inv: Invocation, loaded: postmortem_thread.Loaded) -> str | None:
+    """The thread's link, when there is a thread and Slack gives it (the answer goes out without)."""
+    try:
+        return postmortem_thread.permalink(inv.slack, loaded)
+    except SlackFailed:
+        return None
+
+
+def thread_failures(failed: Sequence[postmortem_thread.Failure]) -> list[str]:
+    """One line per part of the thread that could not be posted, for whoever started it."""
+    return [
+        f":warning: I could not post {f.what} (`{mrkdwn_escape(f.reason)}`); I will try again in a few "
+        "minutes, or run `/postmortem start` again."
+        for f in failed
+    ]
 
 
 def set_section(rt: Runtime, inv: Invocation) -> None:

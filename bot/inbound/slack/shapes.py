@@ -21,7 +21,13 @@ What is checked, and nothing more (a listener still decides what a value means):
 - `event_callback`: an `event` object with a `type` (what each event must hold is read, tolerantly
   and with a warning, by `payloads`);
 - our own contracts: an item button's value and an item modal's metadata hold an item number; the
-  Edit-a-section select has a chosen option, the Edit modal names a section; Export has a channel.
+  Edit-a-section select has a chosen option, the Edit modal names a section; Export has a channel;
+- every id the bot may keep (`_ids`: the workspace, the user, the channel, the event id, an event's
+  user, channel, item and reaction, a modal's chosen user) is no longer than the record keeps one
+  (`domain.slack_ids`: 32 characters, 64 for an event id) and holds no NUL. Slack's own ids are far
+  shorter, so a longer one is nothing Slack sent; stored, it would fail on PostgreSQL only, and
+  fail again on every retry. A message's own ids are checked where every message is read, live,
+  from history or from an export (`outbound/slack/payloads.message_from_slack`).
 Socket Mode requests do not pass here: they arrive over Slack's own authenticated connection.
 """
 
@@ -34,6 +40,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain import postmortem as pmd
+from bot.domain import slack_ids
 from bot.outbound.slack.ids import Action, View
 
 COMMAND = "command"
@@ -73,7 +80,7 @@ def kind(body: Mapping[str, Any]) -> str:
 
 def problem(body: Mapping[str, Any]) -> str | None:
     """What keeps this body from being read, in a few words; None when every reader can read it."""
-    found = _readable_by_bolt(body, "")
+    found = _readable_by_bolt(body, "") or _ids(body)
     if found is not None:
         return found
     match kind(body):
@@ -106,6 +113,75 @@ def _readable_by_bolt(node: Mapping[str, Any], where: str) -> str | None:
         inner = node.get(name)
         if isinstance(inner, Mapping) and (found := _readable_by_bolt(inner, f"{where}{name}.")):
             return found
+    return None
+
+
+# --- ids the record keeps -------------------------------------------------------------------------------
+
+_ID, _EVENT_ID, _EMOJI, _TYPE = (
+    slack_ids.ID_MAX,
+    slack_ids.EVENT_ID_MAX,
+    slack_ids.EMOJI_MAX,
+    slack_ids.SUBTYPE_MAX,
+)
+# Where ids sit, and the longest each may be: in the body (a command's, an envelope's, an
+# interaction's), in each of `authorizations`, in `event` and its `item`, and where Bolt reads a
+# workspace from (`user.team_id`, `view.team_id`). A ts is kept like an id. `team`, `enterprise`,
+# `user` and `channel` are an id, or an object holding one (`id`; a channel's `name` too).
+_BODY_IDS = {
+    "team_id": _ID,
+    "enterprise_id": _ID,
+    "user_id": _ID,
+    "channel_id": _ID,
+    "event_id": _EVENT_ID,
+    "team": _ID,
+    "enterprise": _ID,
+    "user": _ID,
+    "channel": _ID,
+}
+_EVENT_IDS = {
+    **_BODY_IDS,
+    "type": _TYPE,
+    "subtype": _TYPE,
+    "item_user": _ID,
+    "user_team": _ID,
+    "ts": _ID,
+    "thread_ts": _ID,
+    "deleted_ts": _ID,
+    "event_ts": _ID,
+    "reaction": _EMOJI,
+}
+_OBJECT_IDS = {"id": _ID, "team_id": _ID, "name": slack_ids.CHANNEL_NAME_MAX}
+
+
+def _ids(body: Mapping[str, Any]) -> str | None:
+    """The first id longer than the record keeps (or holding a NUL), named with where it is."""
+    event = _object(body, "event")
+    places: list[tuple[str, Mapping[str, Any], Mapping[str, int]]] = [
+        ("", body, _BODY_IDS),
+        *((f"authorizations[{i}].", a, _BODY_IDS) for i, a in enumerate(_list(body, "authorizations"))),
+        ("view.", _object(body, "view"), {"team_id": _ID, "app_installed_team_id": _ID}),
+        ("event.", event, _EVENT_IDS),
+        ("event.item.", _object(event, "item"), {"channel": _ID, "ts": _ID}),
+    ]
+    for where, node, limits in places:
+        for name, limit in limits.items():
+            value = node.get(name)
+            found = (
+                _id_problem(f"{where}{name}.", value, _OBJECT_IDS)
+                if isinstance(value, Mapping)
+                else _id_problem(where, node, {name: limit})
+            )
+            if found:
+                return found
+    return None
+
+
+def _id_problem(where: str, node: Mapping[str, Any], limits: Mapping[str, int]) -> str | None:
+    for name, limit in limits.items():
+        value = node.get(name)
+        if isinstance(value, str) and (problem := slack_ids.id_problem(value, limit)):
+            return f"`{where}{name}` {problem}"
     return None
 
 
@@ -195,6 +271,9 @@ def _inputs(values: Any) -> str | None:
             for name in ("value", "selected_user"):
                 if element.get(name) is not None and not isinstance(element[name], str):
                     return f"an input's {name} that is not text"
+            user = element.get("selected_user")
+            if isinstance(user, str) and (problem := slack_ids.id_problem(user)):
+                return f"a chosen user id {problem}"
     return None
 
 
@@ -203,6 +282,11 @@ def _inputs(values: Any) -> str | None:
 
 def _is_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
+
+
+def _list(node: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    value = node.get(name)
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def _object(node: Mapping[str, Any], name: str) -> Mapping[str, Any]:
