@@ -1,8 +1,10 @@
 """APScheduler set-up. Jobs are module-level functions calling services, with stable ids.
 
-No job keeps state in the scheduler: deadlines and "already sent" live in the database, so a
-restart loses nothing, a job run twice (or by two replicas) sends once, and work that fell due
-while the bot was down is done at the next run.
+No job keeps state in the scheduler: deadlines, "already sent" and "try again after" live in the
+database, so a restart loses nothing, a job run twice (or by two replicas) sends once, and work
+that fell due while the bot was down is done at the next run. Failed posts are retried by the sweep
+that makes them (48-hour rule, reminders' retry) or by the retry job (announcements, postmortem
+threads, reports of what keeps failing).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
-from bot.services import deadlines, deliveries, reminders
+from bot.services import deadlines, deliveries, reminders, retries
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ REMINDERS_JOB = "weekly-reminders"
 REMINDERS_CATCH_UP_JOB = "weekly-reminders-catch-up"
 REMINDERS_RETRY_JOB = "weekly-reminders-retry"
 REMINDER_RETRY_EVERY = timedelta(minutes=15)
+RETRY_POSTS_JOB = "retry-failed-posts"
+RETRY_POSTS_EVERY = timedelta(minutes=5)
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -45,6 +49,13 @@ def send_weekly_reminders(rt: Runtime, slack: Slack, *, only_pending: bool = Fal
         logger.info(
             "weekly reminders %s: posted %d, failed %d", result.week, len(result.posted), len(result.failed)
         )
+
+
+def retry_failed_posts(rt: Runtime, slack: Slack) -> None:
+    """Announcements and postmortem threads that failed, past their backoff; reports of what keeps failing."""
+    result = retries.sweep(rt, slack)
+    if result.retried or result.told:
+        logger.info("retried %s; told someone about %s", result.retried, result.told)
 
 
 def reminder_trigger(rt: Runtime) -> CronTrigger:
@@ -102,6 +113,13 @@ def build_scheduler(rt: Runtime, slack: Slack | None = None) -> BackgroundSchedu
             args=[rt, slack],
             kwargs={"only_pending": True},
             id=REMINDERS_RETRY_JOB,
+            replace_existing=True,
+        )
+        scheduler.add_job(
+            retry_failed_posts,
+            IntervalTrigger(seconds=int(RETRY_POSTS_EVERY.total_seconds())),
+            args=[rt, slack],
+            id=RETRY_POSTS_JOB,
             replace_existing=True,
         )
     return scheduler

@@ -28,8 +28,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.update": ("chat:write",),
     "chat.delete": ("chat:write",),
     "chat.getPermalink": (),
-    "conversations.history": ("channels:history", "groups:history"),
-    "conversations.replies": ("channels:history", "groups:history"),
+    "conversations.history": ("channels:history", "groups:history", "im:history"),
+    "conversations.replies": ("channels:history", "groups:history", "im:history"),
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.list": ("channels:read", "groups:read"),
     "conversations.members": ("channels:read", "groups:read"),
@@ -47,6 +47,11 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "views.publish": (),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
+}
+# Arguments that need a scope of their own, beyond their method's (all of them needed).
+ARGUMENT_SCOPES: dict[str, tuple[str, ...]] = {
+    # Reading back the claim a post carries as message metadata (bot/outbound/slack/tags.py).
+    "include_all_metadata": ("metadata.message:read",),
 }
 # Composite SDK helpers → the API methods they call.
 COMPOSITE = {"files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}
@@ -174,9 +179,36 @@ def test_every_web_api_method_the_code_calls_is_covered_by_a_declared_scope(mani
         assert not needed or scopes & set(needed), f"{method} needs one of {needed} in manifest.yml"
 
 
+def test_every_argument_that_needs_a_scope_has_it(manifest: dict[str, Any]) -> None:
+    used = {
+        node.arg
+        for path in _source_files()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.keyword) and node.arg in ARGUMENT_SCOPES
+    } | {
+        node.value
+        for path in _source_files()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value in ARGUMENT_SCOPES
+    }
+    assert "include_all_metadata" in used  # the scan sees the reads that look for a claim's post
+    scopes = _bot_scopes(manifest)
+    for argument in sorted(used):
+        needed = set(ARGUMENT_SCOPES[argument])
+        assert needed <= scopes, f"{argument} needs {sorted(needed)} in manifest.yml"
+
+
+def test_the_bot_may_read_its_own_direct_messages_to_find_a_lost_post(manifest: dict[str, Any]) -> None:
+    """A DM whose answer was lost is looked for in the DM's history (conversations.history on a D…)."""
+    reads_dms = any("dm_channel(" in p.read_text() for p in _source_files())
+    assert reads_dms
+    assert "im:history" in _bot_scopes(manifest)
+
+
 def test_no_scope_is_declared_that_nothing_uses(manifest: dict[str, Any]) -> None:
     """Least privilege: every declared scope is needed by the command, an event or a method."""
     allowed = {"commands"} | {s for scopes in METHOD_SCOPES.values() for s in scopes}
+    allowed |= {s for scopes in ARGUMENT_SCOPES.values() for s in scopes}
     allowed |= {s for _, scopes in EVENT_SUBSCRIPTIONS.values() for s in scopes}
     allowed |= {"chat:write.public"}  # posting to POSTMORTEM_CHANNEL without being invited
     assert _bot_scopes(manifest) <= allowed

@@ -16,6 +16,7 @@ from bot.scheduling import (
     REMINDERS_CATCH_UP_JOB,
     REMINDERS_JOB,
     REMINDERS_RETRY_JOB,
+    RETRY_POSTS_JOB,
     build_scheduler,
 )
 from bot.services.deliveries import forget_old_event_ids
@@ -41,6 +42,11 @@ def test_jobs_have_stable_ids(unstarted: Runtime) -> None:
 def test_the_scheduler_has_the_weekly_job_its_catch_up_and_the_retry(unstarted: Runtime) -> None:
     ids = {job.id for job in build_scheduler(unstarted, outbound_slack(unstarted.settings)).get_jobs()}
     assert {REMINDERS_JOB, REMINDERS_CATCH_UP_JOB, REMINDERS_RETRY_JOB} <= ids
+
+
+def test_the_scheduler_retries_failed_posts(unstarted: Runtime) -> None:
+    ids = {job.id for job in build_scheduler(unstarted, outbound_slack(unstarted.settings)).get_jobs()}
+    assert RETRY_POSTS_JOB in ids
 
 
 def test_old_event_ids_are_forgotten_and_recent_ones_kept(rt: Runtime) -> None:

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from http.client import RemoteDisconnected
 from typing import Any
 
 import pytest
@@ -326,6 +327,19 @@ def test_fail_answers_the_error_then_recovers(stub: SlackStub, client: WebClient
     assert [c.error for c in stub.calls_to("chat.postMessage")] == ["not_in_channel", "not_in_channel", None]
 
 
+def test_fail_can_pick_the_calls_it_refuses(stub: SlackStub, client: WebClient) -> None:
+    stub.add_channel("C2", "other")
+    stub.fail("chat.postMessage", "not_in_channel", times=None, when=lambda args: args["channel"] == "C2")
+
+    client.chat_postMessage(channel="C1", text="x")
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="C2", text="x")
+        assert slack_error(refused) == "not_in_channel"
+
+    assert [c.error for c in stub.calls_to("chat.postMessage")] == [None, "not_in_channel", "not_in_channel"]
+
+
 def test_rate_limit_is_waited_out_by_the_retry_handler(stub: SlackStub) -> None:
     client = WebClient(
         token=stub.bot_token,
@@ -355,6 +369,37 @@ def test_rate_limit_without_a_handler_raises_429(stub: SlackStub, client: WebCli
     assert limited.value.response.headers["Retry-After"] == "7"
     assert slack_error(limited) == "ratelimited"
     assert stub.messages("C1") == []
+
+
+def test_a_dropped_connection_performs_the_call_and_answers_nothing(stub: SlackStub) -> None:
+    client = WebClient(token=stub.bot_token, base_url=stub.url, retry_handlers=[])
+    stub.drop_connection("chat.postMessage", when=lambda args: args.get("text") == "lost")
+
+    client.chat_postMessage(channel="C1", text="kept")
+    with pytest.raises(RemoteDisconnected):
+        client.chat_postMessage(channel="C1", text="lost")
+    client.chat_postMessage(channel="C1", text="lost")  # the drop was used up
+
+    assert [m["text"] for m in stub.messages("C1")] == ["kept", "lost", "lost"]
+    assert [c.answered for c in stub.calls_to("chat.postMessage")] == [True, False, True]
+    assert stub.calls_to("chat.postMessage")[1].ok  # Slack did it; only the answer was lost
+
+
+def test_history_and_replies_show_message_metadata_only_when_asked(
+    stub: SlackStub, client: WebClient
+) -> None:
+    metadata = {"event_type": "postmortem_bot_post", "event_payload": {"claim": 7, "part": 0}}
+    parent = client.chat_postMessage(channel="C1", text="parent", metadata=metadata)
+    client.chat_postMessage(channel="C1", text="reply", thread_ts=parent["ts"], metadata=metadata)
+
+    plain = client.conversations_history(channel="C1")["messages"]
+    tagged = client.conversations_history(channel="C1", include_all_metadata=True)["messages"]
+    replies = client.conversations_replies(channel="C1", ts=parent["ts"], include_all_metadata=True)
+
+    assert "metadata" not in plain[0]
+    assert tagged[0]["metadata"] == metadata
+    assert [m["metadata"] for m in replies["messages"]] == [metadata, metadata]
+    assert "metadata" not in client.conversations_replies(channel="C1", ts=parent["ts"])["messages"][1]
 
 
 # ---- conformance --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bot.outbound.slack import Slack, SlackFailed
 from bot.outbound.slack.notices import WatchStarted
 from bot.runtime import Runtime
 from bot.services.backfill import backfill
-from bot.services.once import ClaimKey, ClaimKind, send_once
+from bot.services.once import ClaimKey, ClaimKind, Target, post_once
 from bot.store import channels as store
 
 logger = logging.getLogger(__name__)
@@ -52,17 +52,24 @@ def start_watching(rt: Runtime, slack: Slack, channel: ChannelRef, *, source: Wa
     """Watch the channel, announce once, and backfill its history."""
     with rt.transaction() as session:
         store.set_watched(session, channel.pk, True, source, rt.clock())
-    try:
-        send_once(
-            rt,
-            ClaimKey(ClaimKind.ANNOUNCEMENT, str(channel.pk)),
-            lambda: slack.say.post(channel.channel_id, WatchStarted()),
-        )
-    except SlackFailed as error:
-        # The watch stands; only the greeting failed, and its claim is released for next time.
-        logger.warning("could not announce in %s: %s", channel.channel_id, error.reason)
+    announce(rt, slack, channel)
     backfill(rt, slack, channel)
     return channel.watching(source)
+
+
+def announce(rt: Runtime, slack: Slack, channel: ChannelRef) -> None:
+    """Say once in the channel what the bot records. A failure leaves the watch standing; the retry
+    sweep (services/retries.py) says it later."""
+    try:
+        post_once(
+            rt,
+            slack,
+            ClaimKey(ClaimKind.ANNOUNCEMENT, str(channel.pk)),
+            Target(channel=channel.channel_id),
+            WatchStarted(),
+        )
+    except SlackFailed as error:
+        logger.warning("could not announce in %s: %s", channel.channel_id, error.reason)
 
 
 def stop_watching(rt: Runtime, channel: ChannelRef) -> None:

@@ -8,7 +8,9 @@ POSTMORTEM_CHANNEL.
 
 Nothing is kept in the scheduler: every deadline is computed from the record, and every post goes
 through a claim (services/once.py), so a sweep run late (after downtime), twice, or by two replicas
-posts each thing once; a post that failed is tried again by the next sweep.
+posts each thing once; a post that failed (the question, the auto-open note, the escalation or its
+copy) is tried again by a later sweep, after its backoff, since its channel stays on the list until
+it is done.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from bot.outbound.slack import Slack, SlackFailed
 from bot.outbound.slack.notices import AskWanted, AutoOpened, Escalation, Notice, PrivateEscalation
 from bot.runtime import Runtime
 from bot.services import postmortems
-from bot.services.once import ClaimKey, ClaimKind, is_done, send_once
+from bot.services.once import ClaimKey, ClaimKind, Target, is_done, post_once, send_once
 from bot.services.timelines import channel_timeline
 from bot.store import channels as channel_store
 from bot.store import messages as message_store
@@ -86,6 +88,8 @@ def _sweep_channel(rt: Runtime, slack: Slack, channel: ChannelRef, now: datetime
         if severity is None or severity.value in rt.settings.required_severities:
             return "opened" if _open(rt, slack, channel, severity, window) else None
         return "asked" if _ask_wanted(rt, slack, channel, severity) else None
+    if existing.started_by is None and existing.thread_ts is not None:
+        _note_auto_open(rt, slack, channel, existing.thread_ts, window)  # again, until it is said
     if window.deadline_passed and existing.status is not pmd.Status.COMPLETE:
         return "escalated" if _escalate(rt, slack, channel, timeline) else None
     return None
@@ -99,34 +103,45 @@ def _before_the_bot_knew(rt: Runtime, channel: ChannelRef, resolved_at: datetime
         first_seen = channel_store.first_seen(session, channel.pk)
     if first_seen - resolved_at <= DEADLINE:
         return False
-    send_once(rt, ClaimKey(ClaimKind.RULE_NOT_APPLICABLE, str(channel.pk)), lambda: None)
+    send_once(rt, ClaimKey(ClaimKind.RULE_NOT_APPLICABLE, str(channel.pk)), lambda _tag: None)
     return True
 
 
 def _open(
     rt: Runtime, slack: Slack, channel: ChannelRef, severity: pmd.Severity | None, window: pms.WindowState
 ) -> bool:
-    opened: list[bool] = []
+    """Open the postmortem (one per channel: the record decides who created it) and its thread, then
+    say, once, why the bot opened it. A note that fails is said by a later sweep."""
+    opened = postmortems.open_postmortem(rt, slack, channel, user_id=None, title="", severity=severity)
+    if opened.created and opened.loaded.thread_ts is not None:
+        _note_auto_open(rt, slack, channel, opened.loaded.thread_ts, window)
+    return opened.created
 
-    def perform() -> None:
-        loaded, created = postmortems.open_postmortem(
-            rt, slack, channel, user_id=None, title="", severity=severity
+
+def _note_auto_open(
+    rt: Runtime, slack: Slack, channel: ChannelRef, thread_ts: str, window: pms.WindowState
+) -> None:
+    resolved_at = window.resolved_at
+    hours = int((rt.clock() - resolved_at).total_seconds() // 3600) if resolved_at else 0
+    try:
+        post_once(
+            rt,
+            slack,
+            ClaimKey(ClaimKind.AUTO_OPEN, str(channel.pk)),
+            Target(channel=channel.channel_id, thread_ts=thread_ts),
+            AutoOpened(hours),
         )
-        if created:
-            resolved_at = window.resolved_at
-            hours = int((rt.clock() - resolved_at).total_seconds() // 3600) if resolved_at else 0
-            slack.say.post(channel.channel_id, AutoOpened(hours), thread_ts=loaded.thread_ts)
-        opened.append(created)
-
-    send_once(rt, ClaimKey(ClaimKind.AUTO_OPEN, str(channel.pk)), perform)
-    return bool(opened and opened[0])
+    except SlackFailed as error:
+        logger.warning("could not say in #%s why the postmortem was opened: %s", channel.name, error.reason)
 
 
 def _ask_wanted(rt: Runtime, slack: Slack, channel: ChannelRef, severity: pmd.Severity) -> bool:
-    return send_once(
+    return post_once(
         rt,
+        slack,
         ClaimKey(ClaimKind.ASK_WANTED, str(channel.pk)),
-        lambda: slack.say.post(channel.channel_id, AskWanted(severity.value)),
+        Target(channel=channel.channel_id),
+        AskWanted(severity.value),
     )
 
 
@@ -143,15 +158,17 @@ def _escalate(rt: Runtime, slack: Slack, channel: ChannelRef, everything: Timeli
     # A private channel's name, title and lead stay in it: the copy only says one is late.
     copy: Notice = PrivateEscalation() if channel.is_private else notice
     subject = str(loaded.row_id)
-    escalated = send_once(
+    escalated = post_once(
         rt,
+        slack,
         ClaimKey(ClaimKind.ESCALATION, subject),
-        lambda: slack.say.post(channel.channel_id, notice, thread_ts=loaded.thread_ts, broadcast=True),
+        Target(channel=channel.channel_id, thread_ts=loaded.thread_ts, broadcast=True),
+        notice,
     )
     where = rt.settings.postmortem_channel
     if where and (escalated or is_done(rt, ClaimKey(ClaimKind.ESCALATION, subject))):
         try:
-            send_once(rt, ClaimKey(ClaimKind.ESCALATION_COPY, subject), lambda: slack.say.post(where, copy))
+            post_once(rt, slack, ClaimKey(ClaimKind.ESCALATION_COPY, subject), Target(channel=where), copy)
         except SlackFailed as error:
             logger.warning("escalation not yet repeated in POSTMORTEM_CHANNEL: %s", error.reason)
     return escalated

@@ -19,17 +19,18 @@ from bot.domain import postmortem_status as pms
 from bot.domain.blameless import Review, review
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import UserError
+from bot.domain.slack_ids import USER_ID
 from bot.domain.timeline import Mark, Timeline, UserInfo
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.services import action_items, postmortem_thread
-from bot.services.postmortem_thread import Loaded
+from bot.services.postmortem_thread import Failure, Loaded
 from bot.services.timelines import channel_timeline
 from bot.store import postmortems as store
 from bot.store import users as user_store
 from bot.store.postmortems import EntryRecord, PostmortemRecord
 
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_MENTION = re.compile(rf"^<@({USER_ID})(?:\|[^>]*)?>$")  # an id Slack could give
 # Sections whose wording is checked for blame (names are fine in a timeline; blame is in wording).
 CHECKED = {
     pmd.Section.SUMMARY,
@@ -49,6 +50,16 @@ NO_POSTMORTEM = "There is no postmortem for this channel yet. `/postmortem start
 class Saved:
     section: pmd.Section
     review: Review | None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What starting a postmortem did: the postmortem, whether this call created it, and what of its
+    thread could not be posted yet (retried later; the person who asked is told)."""
+
+    loaded: Loaded
+    created: bool
+    failed: tuple[Failure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,10 +150,11 @@ def open_postmortem(
     user_id: str | None,
     title: str,
     severity: pmd.Severity | None = None,
-) -> tuple[Loaded, bool]:
-    """Create the postmortem (one per channel) and post its thread; False when it already existed.
+) -> Opened:
+    """Create the postmortem (one per channel) and post whatever of its thread is missing.
 
-    `user_id` None: the bot opened it itself, and it has no lead until someone says who.
+    `user_id` None: the bot opened it itself, and it has no lead until someone says who. A person
+    asking tries now what is waiting for its backoff.
     """
     everything = channel_timeline(rt, channel, slack=slack, include_all=True)
     with rt.transaction() as session:
@@ -155,8 +167,10 @@ def open_postmortem(
             severity=severity,
             now=rt.clock(),
         )
-    loaded = load(rt, channel, everything=everything)
-    return postmortem_thread.ensure_thread(rt, slack, loaded), created
+    loaded, failed = postmortem_thread.ensure_thread(
+        rt, slack, load(rt, channel, everything=everything), retry_now=user_id is not None
+    )
+    return Opened(loaded, created, failed)
 
 
 def set_section(

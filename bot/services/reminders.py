@@ -4,14 +4,17 @@ Exactly once: every message goes through services/once.send_once, keyed (kind, t
 of the scheduled run). Two processes on one database agree on one claimant, a sweep run again (or
 after a restart across the reminder time) finds the week's keys done and posts nothing, and only
 the most recent run's week is ever considered, so a process that was down for weeks posts one
-reminder, not a burst. A Slack error releases the claim so the next sweep retries it; a process
-that dies mid-post holds its claim for its lease, after which another sweep may retry.
+reminder, not a burst. A Slack error releases the claim so a later sweep retries it, with backoff;
+a process that dies mid-post holds its claim for its lease, after which another sweep may retry.
+A reminder whose answer was lost is found again in Slack (it carries its claim) and not reposted.
 
 Where: a channel with anything open gets one message. An archived channel's goes to
 POSTMORTEM_CHANNEL, or, without one (and always for a private channel), to each of its owners by
 direct message. Each owner with
 overdue items gets one direct message listing all of them (conversations.open, then
-chat.postMessage). Slack's `is_archived` answer marks the channel archived and reroutes at once.
+chat.postMessage). Slack's `is_archived` answer marks the channel archived and reroutes at once,
+once: a reroute that is refused too is retried by a later sweep, never rerouted again in the same
+one, so one bad channel never stops the sweep.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from bot.domain import reminders as rd
 from bot.outbound.slack import Slack, SlackFailed
 from bot.outbound.slack.notices import Reminder
 from bot.runtime import Runtime
-from bot.services.once import ClaimKey, ClaimKind, send_once
+from bot.services.once import ClaimKey, ClaimKind, Target, post_once
 from bot.store import action_items as store
 from bot.store import channels as channel_store
 from bot.store import claims
@@ -151,13 +154,16 @@ def _deliver(
     rt: Runtime, slack: Slack, week: str, message: Outgoing, result: SweepResult, *, rerouted: bool = False
 ) -> None:
     key = ClaimKey(message.kind, message.target, week)
+    target = Target(user=message.destination) if message.dm else Target(channel=message.destination)
     try:
-        sent = send_once(rt, key, lambda: _post(slack, message))
+        # A rerouted reminder goes somewhere new: the backoff its old destination earned does not apply.
+        sent = post_once(rt, slack, key, target, Reminder(message.text), retry_now=rerouted)
     except SlackFailed as error:
         if (
             error.reason == ARCHIVED
             and message.kind is CHANNEL
             and message.channel_pk is not None
+            and message.destination != rt.settings.postmortem_channel  # not rerouted already
             and not rerouted
         ):
             _reroute_archived(rt, slack, week, message, result)
@@ -176,13 +182,6 @@ def _deliver(
     with rt.transaction() as session:
         store.count_seen(session, message.seen_item_ids)
     result.posted.append(message)
-
-
-def _post(slack: Slack, message: Outgoing) -> None:
-    if message.dm:
-        slack.say.dm(message.destination, Reminder(message.text))
-    else:
-        slack.say.post(message.destination, Reminder(message.text))
 
 
 def _reroute_archived(rt: Runtime, slack: Slack, week: str, message: Outgoing, result: SweepResult) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.messages import MessageChange, MessageDeleted, MessageEdited, NewMessage, Source
+from bot.domain.slack_ids import keepable
 from bot.domain.timeline import CapturedMessage, ts_to_datetime
 from bot.store.db import insert_or_ignore
 from bot.store.models import Message, MessageRevision, Reaction
@@ -35,7 +36,10 @@ _PARTIAL_TOKEN = re.compile(r"<[^<>]*$|&[a-z]{0,3}$")  # `<@U12`, `&am`: never l
 
 
 def kept_text(text: str) -> str:
-    """`text`, or (over TEXT_LIMIT characters) its beginning and a marker saying how much is left out."""
+    """`text` as the record keeps it: a NUL as U+FFFD (as `db.KeptText` stores it, so a copy of a
+    stored text compares equal to it), and over TEXT_LIMIT characters its beginning and a marker
+    saying how much is left out."""
+    text = keepable(text)
     if len(text) <= TEXT_LIMIT:
         return text
     kept = text[: TEXT_LIMIT - _MARKER_ROOM]

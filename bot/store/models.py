@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false, true
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.db import Base, UTCDateTime
+from bot.store.db import Base, KeptString, KeptText, UTCDateTime
 
 
 class Workspace(Base):
@@ -31,7 +31,7 @@ class Channel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(KeptString(80))
     watched: Mapped[bool] = mapped_column(default=False)
     is_archived: Mapped[bool] = mapped_column(default=False)
     # A private channel: what it says never goes anywhere its members cannot see.
@@ -63,7 +63,7 @@ class SlackUser(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(KeptString(255))
     tz: Mapped[str | None] = mapped_column(String(64))
     is_bot: Mapped[bool] = mapped_column(default=False)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -83,10 +83,10 @@ class Message(Base):
     ts: Mapped[str] = mapped_column(String(32))
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[str | None] = mapped_column(String(32))
-    author_name: Mapped[str | None] = mapped_column(String(255))
+    author_name: Mapped[str | None] = mapped_column(KeptString(255))
     bot_id: Mapped[str | None] = mapped_column(String(32))
     subtype: Mapped[str | None] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(KeptText, default="")
     files: Mapped[list[Any]] = mapped_column(JSON, default=list)
     pinned: Mapped[bool] = mapped_column(default=False)
     reply_count: Mapped[int] = mapped_column(default=0)
@@ -108,7 +108,7 @@ class MessageRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(KeptText)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -136,15 +136,15 @@ class Postmortem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(KeptString(200))
     # draft | in_review | action_items_in_progress | complete
     status: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str | None] = mapped_column(String(8))
     lead_user_id: Mapped[str | None] = mapped_column(String(32))
     started_by: Mapped[str | None] = mapped_column(String(32))  # None when the bot opened it itself
-    summary: Mapped[str] = mapped_column(Text, default="")
-    impact: Mapped[str] = mapped_column(Text, default="")
-    root_cause: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(KeptText, default="")
+    impact: Mapped[str] = mapped_column(KeptText, default="")
+    root_cause: Mapped[str] = mapped_column(KeptText, default="")
     root_cause_flagged: Mapped[bool] = mapped_column(default=False)
     # The thread: the parent message in the incident channel, and its section replies.
     thread_ts: Mapped[str | None] = mapped_column(String(32))
@@ -165,7 +165,7 @@ class PostmortemEntry(Base):
     postmortem_id: Mapped[int] = mapped_column(ForeignKey("postmortems.id", ondelete="CASCADE"), index=True)
     section: Mapped[str] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(32))  # contributing factors only
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(KeptText)
     author_user_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -178,13 +178,13 @@ class ActionItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_pk: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(KeptText)
     owner_user_id: Mapped[str] = mapped_column(String(32), index=True)
     priority: Mapped[str] = mapped_column(String(2))
     due_on: Mapped[date] = mapped_column(Date)
     # open | in_progress | done | wont_do
     status: Mapped[str] = mapped_column(String(16))
-    wont_do_reason: Mapped[str | None] = mapped_column(Text)
+    wont_do_reason: Mapped[str | None] = mapped_column(KeptText)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -201,7 +201,7 @@ class ActionItemRedate(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
     from_on: Mapped[date] = mapped_column(Date)
     to_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(KeptText)
     by_user_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -213,7 +213,8 @@ class Claim(Base):
     subject what it is about (a channel or postmortem id, a user id), period when it recurs (the
     ISO week of a weekly reminder; "" for one-offs). The unique key makes replicas agree on one row.
     `claimed_at` is a lease: a claim released after a failure, or one whose holder died, may be taken
-    again; a done one never.
+    again; a done one never. Every message posted under a claim is tagged with it in Slack (message
+    metadata), so an attempt that may have posted is found again rather than repeated.
     """
 
     __tablename__ = "claims"
@@ -226,4 +227,9 @@ class Claim(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(String(255))
+    last_error: Mapped[str | None] = mapped_column(KeptString(255))
+    # When the first attempt that may have posted unheard began (Slack's answer was lost, or its
+    # holder died): from then on Slack is searched for the claim's tagged message before posting.
+    unconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Backoff: after a failure, a sweep does not try again before this.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -71,6 +71,16 @@ def for_channel(session: Session, channel_pk: int) -> PostmortemRecord | None:
     return None if row is None else _record(row)
 
 
+def by_id(session: Session, postmortem_id: int) -> PostmortemRecord | None:
+    row = session.get(Postmortem, postmortem_id)
+    return None if row is None else _record(row)
+
+
+def thread_ts(session: Session, postmortem_id: int) -> str | None:
+    """The ts of the postmortem's parent message, once it is known to be in Slack."""
+    return session.scalar(select(Postmortem.thread_ts).where(Postmortem.id == postmortem_id))
+
+
 def create(
     session: Session,
     *,
@@ -113,7 +123,8 @@ def create(
 
 def update_fields(session: Session, postmortem_id: int, now: datetime, **values: object) -> None:
     """Set columns of the postmortem (title, severity, lead_user_id, summary, impact, root_cause,
-    root_cause_flagged, status, completed_at, thread_ts); enums are stored by value."""
+    root_cause_flagged, status, completed_at, thread_ts, link_channel_id, link_ts); enums are stored
+    by value."""
     stored = {k: (v.value if isinstance(v, pmd.Status | pmd.Severity) else v) for k, v in values.items()}
     session.execute(update(Postmortem).where(Postmortem.id == postmortem_id).values(**stored, updated_at=now))
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.outbound.slack import SlackFailed
+from bot.outbound.slack.tags import Tag
 from bot.runtime import Runtime
 from bot.services.once import ClaimKey, ClaimKind, is_done, send_once
 from bot.store import claims
@@ -27,14 +28,14 @@ def _claim(rt: Runtime) -> Claim:
 
 def test_it_runs_once_and_is_done(rt: Runtime) -> None:
     sent: list[str] = []
-    assert send_once(rt, KEY, lambda: sent.append("posted"))
-    assert not send_once(rt, KEY, lambda: sent.append("posted again"))
+    assert send_once(rt, KEY, lambda _tag: sent.append("posted"))
+    assert not send_once(rt, KEY, lambda _tag: sent.append("posted again"))
     assert sent == ["posted"]
     assert is_done(rt, KEY)
 
 
 def test_a_failure_releases_the_claim_with_its_reason_and_the_next_run_sends(rt: Runtime) -> None:
-    def refused() -> None:
+    def refused(_tag: Tag) -> None:
         raise SlackFailed("chat.postMessage", "channel_not_found")
 
     with pytest.raises(SlackFailed):
@@ -43,7 +44,7 @@ def test_a_failure_releases_the_claim_with_its_reason_and_the_next_run_sends(rt:
     assert (failed.claimed_at, failed.done_at, failed.last_error) == (None, None, "channel_not_found")
     assert not is_done(rt, KEY)
     sent: list[str] = []
-    assert send_once(rt, KEY, lambda: sent.append("posted"))
+    assert send_once(rt, KEY, lambda _tag: sent.append("posted"))
     assert sent == ["posted"] and _claim(rt).attempts == 2 and _claim(rt).last_error is None
 
 
@@ -51,9 +52,9 @@ def test_a_claim_whose_holder_died_is_taken_again_after_its_lease(rt: Runtime, c
     with rt.transaction() as session:  # a process claimed it, then died before posting
         assert claims.claim(session, KEY, now=clock(), lease=timedelta(minutes=10))
     sent: list[str] = []
-    assert not send_once(rt, KEY, lambda: sent.append("too early"), lease=timedelta(minutes=10))
+    assert not send_once(rt, KEY, lambda _tag: sent.append("too early"), lease=timedelta(minutes=10))
     clock.advance(minutes=11)
-    assert send_once(rt, KEY, lambda: sent.append("posted"), lease=timedelta(minutes=10))
+    assert send_once(rt, KEY, lambda _tag: sent.append("posted"), lease=timedelta(minutes=10))
     assert sent == ["posted"]
 
 
@@ -65,7 +66,7 @@ def test_threads_racing_on_one_key_send_once(rt: Runtime) -> None:
     def race(n: int) -> None:
         start.wait()
 
-        def post() -> None:
+        def post(_tag: Tag) -> None:
             with lock:
                 sent.append(n)
 

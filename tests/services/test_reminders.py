@@ -15,7 +15,7 @@ from bot.domain import action_items as ai
 from bot.outbound.slack import Slack
 from bot.runtime import Runtime
 from bot.scheduling import reminder_trigger
-from bot.services import reminders
+from bot.services import reminders, retries
 from bot.store.models import ActionItem, Channel, Claim
 from tests.conftest import FrozenClock
 from tests.factories import make_channel, make_item, runtime_for, slack_for
@@ -298,3 +298,37 @@ def test_the_reminder_time_follows_daylight_saving_in_the_reminder_zone(
         assert fire is not None and fire.astimezone(UTC) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     finally:
         berlin.close()
+
+
+def test_with_the_channel_and_the_postmortem_channel_both_archived_the_reroute_ends_and_the_rest_go_out(
+    database_url: str,
+    world: tuple[Runtime, Slack],
+    slack_stub: SlackStub,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    rt, slack = world
+    _seed(rt)
+    slack_stub.archive(DB_CH)  # the bot missed the event: it learns it from is_archived
+    slack_stub.archive(PMS)
+    with_channel = runtime_for(database_url, slack_stub, clock, POSTMORTEM_CHANNEL=PMS)
+    try:
+        result = reminders.sweep(with_channel, slack)  # before: RecursionError, and nothing after it
+        assert [(m.about, reason) for m, reason in result.failed] == [
+            ("#inc-db (archived) → C0PMS001", "is_archived")
+        ]
+        assert sorted(m.about for m in result.posted) == ["#inc-web", f"DM <@{BOB}>"]
+        assert len(slack_stub.messages(WEB_CH)) == 1 and len(slack_stub.messages("D" + BOB[1:])) == 1
+
+        # Retried with backoff, not every 15 minutes for ever; after the third failure someone hears.
+        tries = lambda: len(_posts(slack_stub, PMS))  # noqa: E731
+        assert tries() == 1
+        for _ in range(3):  # the retry job every 15 minutes: it tries at +15 and +30, then waits
+            clock.advance(minutes=15)
+            reminders.sweep(with_channel, slack, only_pending=True)
+            retries.sweep(with_channel, slack)
+        assert tries() == 3
+        assert sum("there is nobody to tell" in r.getMessage() for r in caplog.records) == 1
+        assert slack_stub.messages(DB_CH) == [] and slack_stub.messages(PMS) == []
+    finally:
+        with_channel.close()

@@ -155,9 +155,17 @@ def _page(messages: list[dict[str, Any]], args: Args, *, newest_first: bool, lim
     return out
 
 
+def _shown(message: dict[str, Any], args: Args) -> dict[str, Any]:
+    """A message as history and replies show it: its metadata only when include_all_metadata."""
+    if not args.flag("include_all_metadata"):
+        message.pop("metadata", None)
+    return message
+
+
 @handles("conversations.history")
 def conversations_history(ctx: Ctx, args: Args) -> dict[str, Any]:
-    """Newest first; thread replies only when broadcast (subtype thread_broadcast)."""
+    """Newest first; thread replies only when broadcast (subtype thread_broadcast). Message metadata
+    (chat.postMessage's `metadata`) only with include_all_metadata, as Slack does."""
     state = ctx.state
     channel = state.channel(args.text("channel"))["id"]
     oldest, latest, inclusive = _window(args)
@@ -171,7 +179,7 @@ def conversations_history(ctx: Ctx, args: Args) -> dict[str, Any]:
     pinned = sum(1 for m in state.messages[channel].values() if channel in m.get("pinned_to", ()))
     out: dict[str, Any] = {
         "ok": True,
-        "messages": [state.render(channel, m) for m in result["page"]],
+        "messages": [_shown(state.render(channel, m), args) for m in result["page"]],
         "has_more": result["has_more"],
         "pin_count": pinned,
     }
@@ -182,7 +190,7 @@ def conversations_history(ctx: Ctx, args: Args) -> dict[str, Any]:
 
 @handles("conversations.replies")
 def conversations_replies(ctx: Ctx, args: Args) -> dict[str, Any]:
-    """The parent first (first page only), then its replies oldest first."""
+    """The parent first (first page only), then its replies oldest first; metadata as in history."""
     state = ctx.state
     channel = state.channel(args.text("channel"))["id"]
     ts = args.require("ts", "thread_not_found")
@@ -198,7 +206,7 @@ def conversations_replies(ctx: Ctx, args: Args) -> dict[str, Any]:
     result = _page(thread, args, newest_first=False, limit=args.number("limit", 1000, maximum=1000))
     out: dict[str, Any] = {
         "ok": True,
-        "messages": [state.render(channel, m) for m in result["page"]],
+        "messages": [_shown(state.render(channel, m), args) for m in result["page"]],
         "has_more": result["has_more"],
     }
     if result["has_more"]:

@@ -8,7 +8,8 @@
 
 Each request is answered under one lock: authenticate, apply a queued fault (rate_limit / fail),
 run the method's handler, record the Call, wake `wait_for`. So a Call seen by a test has already
-changed the state it describes.
+changed the state it describes. A call picked by `drop_connection` is performed and recorded like
+any other, then its connection is closed without an answer: Slack did it, the client never heard.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from tests.slack_stub import api_directory, api_messages, api_surfaces
 from tests.slack_stub.state import Ctx, Env, Ids, State, Upload, format_ts, ts_key
 from tests.slack_stub.transport import API_PREFIX, RESPONSE_PREFIX, StubServer
-from tests.slack_stub.wire import Args, Call, SlackError
+from tests.slack_stub.wire import Args, Call, SlackError, decode_json_args
 
 HANDLERS = {**api_directory.HANDLERS, **api_messages.HANDLERS, **api_surfaces.HANDLERS}
 
@@ -33,6 +34,14 @@ HANDLERS = {**api_directory.HANDLERS, **api_messages.HANDLERS, **api_surfaces.HA
 class _Fault:
     error: str | None  # None: rate limited
     retry_after: int
+    remaining: int | None  # None: until reset()
+    when: Callable[[dict[str, Any]], bool] | None = None  # only calls whose arguments it accepts
+
+
+@dataclass
+class _Drop:
+    method: str
+    when: Callable[[dict[str, Any]], bool] | None
     remaining: int | None  # None: until reset()
 
 
@@ -71,6 +80,7 @@ class SlackStub:
         self._calls: list[Call] = []
         self._upload_calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
+        self._drops: list[_Drop] = []
         self._responses: list[dict[str, Any]] = []
         self._server: StubServer | None = None
         self._thread: threading.Thread | None = None
@@ -241,13 +251,52 @@ class SlackStub:
 
     # ---- faults --------------------------------------------------------------------------
 
-    def fail(self, method: str, error: str = "channel_not_found", *, times: int | None = 1) -> None:
-        """The next `times` calls to `method` answer {"ok": false, "error": error} (None: until reset)."""
-        self._queue(method, _Fault(error, 0, times))
+    def fail(
+        self,
+        method: str,
+        error: str = "channel_not_found",
+        *,
+        times: int | None = 1,
+        when: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """The next `times` calls to `method` answer {"ok": false, "error": error} (None: until reset).
+        `when`: only calls whose decoded arguments it accepts (it runs under the stub's lock)."""
+        self._queue(method, _Fault(error, 0, times, when))
 
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int | None = 1) -> None:
         """The next `times` calls to `method` answer HTTP 429, Retry-After, error "ratelimited"."""
         self._queue(method, _Fault(None, retry_after, times))
+
+    def drop_connection(
+        self,
+        method: str,
+        *,
+        times: int | None = 1,
+        when: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """The next `times` calls to `method` (those whose decoded arguments `when` accepts) are
+        performed and recorded, then their connection is closed with no answer (None: until reset).
+
+        What a client sees when Slack did the work but its answer was lost on the way back; the
+        recorded Call has `answered` False. `when` runs under the stub's lock, once per call.
+        """
+        if method not in HANDLERS:
+            raise ValueError(f"the stub does not implement {method!r}; known: {', '.join(sorted(HANDLERS))}")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for 'until reset')")
+        with self._lock:
+            self._drops.append(_Drop(method, when, times))
+
+    def _drops_answer(self, method: str, args: dict[str, Any]) -> bool:
+        for drop in self._drops:
+            if drop.method != method or (drop.when is not None and not drop.when(decode_json_args(args))):
+                continue
+            if drop.remaining is not None:
+                drop.remaining -= 1
+                if drop.remaining == 0:
+                    self._drops.remove(drop)
+            return True
+        return False
 
     def _queue(self, method: str, fault: _Fault) -> None:
         if method not in HANDLERS:
@@ -257,15 +306,17 @@ class SlackStub:
         with self._lock:
             self._faults.setdefault(method, deque()).append(fault)
 
-    def _next_fault(self, method: str) -> _Fault | None:
+    def _next_fault(self, method: str, args: dict[str, Any]) -> _Fault | None:
         queue = self._faults.get(method)
         if not queue:
             return None
-        fault = queue[0]
+        fault = next((f for f in queue if f.when is None or f.when(decode_json_args(args))), None)
+        if fault is None:
+            return None
         if fault.remaining is not None:
             fault.remaining -= 1
             if fault.remaining == 0:
-                queue.popleft()
+                queue.remove(fault)
         return fault
 
     # ---- inspection ----------------------------------------------------------------------
@@ -358,6 +409,7 @@ class SlackStub:
             self._calls.clear()
             self._upload_calls.clear()
             self._faults.clear()
+            self._drops.clear()
             self._responses.clear()
 
     # ---- answering -----------------------------------------------------------------------
@@ -373,12 +425,20 @@ class SlackStub:
     ) -> Call:
         with self._changed:
             headers: dict[str, str] = {}
+            answered = True
             if bad_body is not None:
                 status, body = 200, {"ok": False, "error": bad_body}
             else:
                 status, body, headers = self._respond(method, args, token)
+                answered = not (token == self.bot_token and self._drops_answer(method, args))
             recorded = Call(
-                method=method, args=args, status=status, response=body, response_headers=headers, **call
+                method=method,
+                args=args,
+                status=status,
+                response=body,
+                response_headers=headers,
+                answered=answered,
+                **call,
             )
             self._calls.append(recorded)
             self._changed.notify_all()
@@ -394,7 +454,7 @@ class SlackStub:
             return 200, {"ok": False, "error": "not_authed"}, {}
         if token != self.bot_token:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
-        fault = self._next_fault(method)  # only authenticated calls use up a queued fault
+        fault = self._next_fault(method, args)  # only authenticated calls use up a queued fault
         if fault is not None and fault.error is None:
             headers = {"Retry-After": str(fault.retry_after)}
             return 429, {"ok": False, "error": "ratelimited"}, headers

@@ -99,6 +99,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if token is None and not is_json and isinstance(args.get("token"), str):
             token = args["token"]  # Slack still takes a token in the query string or form body
         recorded = stub._answer_api(method, args, token, call, bad_body=bad_body)
+        if not recorded.answered:
+            self.close_connection = True  # performed, but the answer is lost: no status line at all
+            return
         payload = json.dumps(recorded.response).encode()
         self._send(recorded.status, payload, "application/json; charset=utf-8", recorded.response_headers)
 

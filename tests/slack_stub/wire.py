@@ -78,7 +78,9 @@ class Call:
     `args` is every argument as received (query string + body; form values are strings), `token`
     is not included when it came in the Authorization header. `status` is the HTTP status sent
     back (200, or 429 when rate limited), `response` the JSON body and `response_headers` any
-    extra headers (Retry-After).
+    extra headers (Retry-After). `answered` is False for a call the stand-in performed and then
+    closed the connection of without answering (SlackStub.drop_connection): `response` is what
+    the client would have been told.
     """
 
     method: str
@@ -89,6 +91,7 @@ class Call:
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
     response_headers: dict[str, str] = field(default_factory=dict)
+    answered: bool = True
 
     @cached_property
     def decoded(self) -> dict[str, Any]:

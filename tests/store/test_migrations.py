@@ -188,3 +188,35 @@ def _columns(url: str, table: str) -> list[dict[str, object]]:
         return [dict(c) for c in inspect(engine).get_columns(table)]
     finally:
         engine.dispose()
+
+
+def test_0009_adds_backoff_and_unconfirmed_to_claims_and_its_downgrade_keeps_every_claim(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
+    migrate.upgrade(url, "0008")
+    at = "2025-03-15 18:00:00"
+    _execute(
+        url,
+        "INSERT INTO claims (kind, subject, period, claimed_at, done_at, attempts, last_error) VALUES "
+        f"('escalation', '3', '', '{at}', '{at}', 1, NULL), "
+        "('reminder.owner', 'U1', '2025-W12', NULL, NULL, 2, 'ratelimited')",
+    )
+    migrate.upgrade(url, "0009")
+    query = "SELECT kind, attempts, last_error, unconfirmed_at, next_attempt_at FROM claims ORDER BY kind"
+    assert _rows(url, query) == [
+        ("escalation", 1, None, None, None),
+        ("reminder.owner", 2, "ratelimited", None, None),  # retried at once, as before
+    ]
+    _execute(
+        url,
+        f"UPDATE claims SET unconfirmed_at = '{at}', next_attempt_at = '{at}' WHERE kind = 'reminder.owner'",
+        "INSERT INTO claims (kind, subject, period, attempts) VALUES ('postmortem_timeline', '3', '', 1)",
+    )
+    migrate.downgrade(url, "0008")
+    assert _rows(url, "SELECT kind, attempts, last_error FROM claims ORDER BY kind") == [
+        ("escalation", 1, None),
+        ("postmortem_timeline", 1, None),
+        ("reminder.owner", 2, "ratelimited"),
+    ]
+    assert {"unconfirmed_at", "next_attempt_at"}.isdisjoint(c["name"] for c in _columns(url, "claims"))

@@ -3,12 +3,14 @@
 Services hand it a notice (what to say, bot/outbound/slack/notices.py); it renders the notice
 (render/) and sends it. Its error policy is the same for every call: Slack's refusals and lost
 connections leave as SlackFailed(method, reason), so a caller can release a claim, reroute or
-tell a person, and never has to know slack_sdk. 429s are waited out by the client.
+tell a person, and never has to know slack_sdk. 429s are waited out by the client; a post whose
+answer was lost is never sent again here (web.RetrySafeCalls). A post made under a claim carries
+its `Tag` as message metadata on every message (tags.py), so it can be found again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from bot.domain.timeline import Mark
 from bot.outbound.slack.errors import SlackFailed
 from bot.outbound.slack.notices import Notice
 from bot.outbound.slack.render import Message, render
+from bot.outbound.slack.tags import Tag, metadata
 from bot.outbound.slack.web import call, failures_as
 
 CANVAS_EXISTS = "channel_canvas_already_exists"
@@ -47,23 +50,43 @@ class Messenger:
         self._marks = emoji_marks
 
     def post(
-        self, channel: str, notice: Notice, *, thread_ts: str | None = None, broadcast: bool = False
+        self,
+        channel: str,
+        notice: Notice,
+        *,
+        thread_ts: str | None = None,
+        broadcast: bool = False,
+        tag: Tag | None = None,
+        found: Sequence[Posted] = (),
     ) -> Posted:
         """Post the notice in `channel` (in the thread of `thread_ts`, if given). A notice that
         takes several messages continues in the thread of the first (or the same thread).
-        `broadcast` also shows a thread reply in the channel. Returns the first message."""
-        first, *more = render(notice, self._marks)
-        posted = self._post(channel, first, thread_ts, broadcast)
-        for message in more:
-            self._post(channel, message, thread_ts or posted.ts, False)
+        `broadcast` also shows a thread reply in the channel. Returns the first message.
+
+        `tag`: the claim it is posted under, carried by every message. `found`: its first messages,
+        already in Slack from an earlier attempt; only the rest are posted."""
+        messages = render(notice, self._marks)
+        posted = found[0] if found else self._post(channel, messages[0], thread_ts, broadcast, tag, 0)
+        for part in range(max(1, len(found)), len(messages)):
+            self._post(posted.channel, messages[part], thread_ts or posted.ts, False, tag, part)
         return posted
 
-    def _post(self, channel: str, message: Message, thread_ts: str | None, broadcast: bool) -> Posted:
+    def _post(
+        self,
+        channel: str,
+        message: Message,
+        thread_ts: str | None,
+        broadcast: bool,
+        tag: Tag | None,
+        part: int,
+    ) -> Posted:
         kwargs = _content(message, channel=channel)
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
                 kwargs["reply_broadcast"] = True
+        if tag is not None:
+            kwargs["metadata"] = metadata(tag, part)
         answer = call("chat.postMessage", lambda: self._client.chat_postMessage(**kwargs))
         return Posted(str(answer["channel"]), str(answer["ts"]))
 
@@ -72,10 +95,12 @@ class Messenger:
         kwargs = _content(render(notice, self._marks)[0], channel=channel, ts=ts)
         call("chat.update", lambda: self._client.chat_update(**kwargs))
 
-    def dm(self, user_id: str, notice: Notice) -> Posted:
-        """A direct message from the bot (conversations.open, then post)."""
+    def dm(
+        self, user_id: str, notice: Notice, *, tag: Tag | None = None, found: Sequence[Posted] = ()
+    ) -> Posted:
+        """A direct message from the bot (conversations.open, then post); `tag` and `found` as in post."""
         opened = call("conversations.open", lambda: self._client.conversations_open(users=user_id))
-        return self.post(str(opened["channel"]["id"]), notice)
+        return self.post(str(opened["channel"]["id"]), notice, tag=tag, found=found)
 
     def ephemeral(self, channel: str, user_id: str, notice: Notice) -> None:
         """Seen only by `user_id`, in `channel`."""

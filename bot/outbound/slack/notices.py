@@ -88,6 +88,20 @@ class Escalation:
 
 
 @dataclass(frozen=True)
+class PostFailing:
+    """A person hears, once, that a post keeps failing: what it is (`what`, e.g. "the weekly
+    reminder"), which channel it is about (`where`, a name; None when it must not be said), the
+    person a failing direct message was for (`dm_to`, a user id), what Slack answered last and how
+    many times it was tried."""
+
+    what: str
+    where: str | None
+    dm_to: str | None
+    reason: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Reminder:
     """A weekly reminder or an overdue digest: mrkdwn lines, split into sections of whole lines."""
 
@@ -105,6 +119,7 @@ Notice = (
     | AutoOpened
     | AskWanted
     | Escalation
+    | PostFailing
     | Reminder
     | str
 )

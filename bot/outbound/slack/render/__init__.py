@@ -30,6 +30,26 @@ class Message:
     blocks: list[Block] | None = None
 
 
+# What a person can do about a post that keeps failing, by Slack's answer.
+_FAILING_HINTS = {
+    "channel_not_found": "The channel may be gone, or private without me in it: invite me back "
+    "(`/invite @postmortem-bot`) if it still exists.",
+    "not_in_channel": "I am not in the channel any more: invite me back (`/invite @postmortem-bot`).",
+    "is_archived": "The channel is archived.",
+    "unreachable": "Slack did not answer.",
+}
+
+
+def _post_failing_text(what: str, where: str | None, dm_to: str | None, reason: str, attempts: int) -> str:
+    place = f" for #{mrkdwn_escape(where)}" if where else ""
+    if dm_to:
+        place += f" to <@{mrkdwn_escape(dm_to)}> by direct message"
+    hint = _FAILING_HINTS.get(reason, "")
+    last = mrkdwn_escape(reason)
+    said = f":warning: I could not post {mrkdwn_escape(what)}{place} in {attempts} tries (last: `{last}`)."
+    return " ".join(part for part in (said, hint, "I will keep trying, less and less often.") if part)
+
+
 def render(notice: n.Notice, emoji_marks: Mapping[str, Mark]) -> list[Message]:
     """The messages a notice takes, in order (most take one; a long timeline several)."""
     match notice:
@@ -67,6 +87,8 @@ def render(notice: n.Notice, emoji_marks: Mapping[str, Mark]) -> list[Message]:
             ]
         case n.Escalation(pm, missing, lead, channel_name, hours):
             return [Message(postmortem.escalation_text(pm, missing, lead, channel_name, hours))]
+        case n.PostFailing(what, where, dm_to, reason, attempts):
+            return [Message(_post_failing_text(what, where, dm_to, reason, attempts))]
         case n.Reminder(text):
             return [Message(text, text_blocks(text))]
     raise TypeError(f"no renderer for {type(notice).__name__}")
