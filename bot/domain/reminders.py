@@ -291,7 +291,11 @@ def render_owner_digest(items: Sequence[Item], today: date) -> str:
         if days := days_overdue(item, today):
             notes.append(_overdue_note(days))
         lines.append(f"{_item_head(item)} — {' · '.join(notes)}")
-    lines.append("Done? `/postmortem done <id>`. Needs a new date? `/postmortem redate <id> <due> <reason>`.")
+    lines.append(
+        mrkdwn_escape(
+            "Done? `/postmortem done <id>`. Needs a new date? `/postmortem redate <id> <due> <reason>`."
+        )
+    )
     return "\n".join(lines)
 
 

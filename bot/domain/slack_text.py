@@ -58,6 +58,16 @@ def mrkdwn_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_NOT_A_TOKEN = re.compile(r"<(?![@#!]|https?://|mailto:)([^<>\n]*)>")
+
+
+def placeholders_escaped(text: str) -> str:
+    """The bot's own mrkdwn with every `<…>` that is not a Slack token (a mention, channel, `<!…>`
+    or link) escaped, so usage like `/postmortem done <id>` shows as written instead of reading as
+    a broken link. For replies whose words the bot wrote (errors, usage, answers)."""
+    return _NOT_A_TOKEN.sub(r"&lt;\1&gt;", text)
+
+
 def mrkdwn_unescape(text: str) -> str:
     """`mrkdwn_escape` undone: Slack's escaping of the text it hands over (a slash command's
     arguments) → the characters as typed. Tokens (`<@U1>`, `<!here>`) are left as they are."""

@@ -341,7 +341,8 @@ GOLDEN_DIGEST = """\
 • `#3` *P0* Validate pool_size &gt; 0 — <#C1> · due Tue 2026-11-24 · ⚠ 1 day overdue
 • `#10` *P1* Add alert — <#C9> · due Sun 2026-11-01 · ⚠ 24 days overdue
 • `#1` *P2* Write the failover runbook — <#C1> · due Fri 2026-11-20 · ⚠ 5 days overdue
-Done? `/postmortem done <id>`. Needs a new date? `/postmortem redate <id> <due> <reason>`."""
+Done? `/postmortem done &lt;id&gt;`. Needs a new date? \
+`/postmortem redate &lt;id&gt; &lt;due&gt; &lt;reason&gt;`."""
 
 
 def test_render_owner_digest() -> None:

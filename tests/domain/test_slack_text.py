@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.slack_text import date_token_at, mrkdwn_escape, mrkdwn_unescape, readable_text
+from bot.domain.slack_text import (
+    date_token_at,
+    mrkdwn_escape,
+    mrkdwn_unescape,
+    placeholders_escaped,
+    readable_text,
+)
 from bot.domain.timeline import CapturedMessage, Mark, UserInfo, build_timeline
 
 USERS = {"U0ANA": UserInfo("Ana", "America/New_York"), "W0WREN": UserInfo("wren", "Europe/Berlin")}
@@ -154,3 +160,20 @@ def test_escaped_text_holds_no_markup_and_decodes_to_what_was_typed(typed: str) 
     assert "&" not in escaped.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
     assert mrkdwn_unescape(escaped) == typed
     assert readable_text(escaped, {}) == typed  # and Slack's reader shows exactly that
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Usage: `/postmortem done <id>`", "Usage: `/postmortem done &lt;id&gt;`"),
+        ("Only the owner, <@U0BOB>, can change it.", "Only the owner, <@U0BOB>, can change it."),
+        (
+            "see <https://x.example|docs> in <#C1|general> <!here>",
+            "see <https://x.example|docs> in <#C1|general> <!here>",
+        ),
+        ("`redate <id> <due> <reason>`", "`redate &lt;id&gt; &lt;due&gt; &lt;reason&gt;`"),
+        ("a &lt;b&gt; already escaped", "a &lt;b&gt; already escaped"),
+    ],
+)
+def test_the_bots_own_placeholders_are_escaped_and_slack_tokens_kept(text: str, shown: str) -> None:
+    assert placeholders_escaped(text) == shown

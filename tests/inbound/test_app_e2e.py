@@ -129,3 +129,11 @@ def test_healthz_is_503_when_the_database_is_gone(bot_without_database: BotUnder
 
 def test_unknown_paths_are_404(bot_without_database: BotUnderTest) -> None:
     assert http("GET", bot_without_database.url + "/nope").status == 404
+
+
+def test_an_error_that_quotes_usage_shows_its_placeholders(bot: BotUnderTest) -> None:
+    """`/postmortem done` alone: the usage in the answer reads `<id>`, not a broken link."""
+    reply = bot.slack.command("done")
+    assert reply.status == 200
+    answer = bot.stub.wait_for_response(lambda r: "Usage" in r.get("text", ""))
+    assert "/postmortem done &lt;id&gt;" in answer["text"] and "<id>" not in answer["text"]

@@ -20,6 +20,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.domain.errors import UserError
+from bot.domain.slack_text import placeholders_escaped
 from bot.inbound.slack.home import on_home, publish_home
 from bot.inbound.slack.middleware import channel_id_of
 from bot.outbound.slack import Slack
@@ -34,6 +35,7 @@ def _user(body: dict[str, Any]) -> str | None:
 
 def answer(rt: Runtime, slack: Slack, body: dict[str, Any], respond: Respond | None, text: str) -> None:
     """Tell whoever caused this request `text`, where they are looking."""
+    text = placeholders_escaped(text)
     user_id = _user(body)
     from_home = on_home(body) or (body.get("type") == "view_submission" and not channel_id_of(body))
     if from_home and user_id:

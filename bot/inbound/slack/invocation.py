@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 
 from bot.domain.channels import ChannelRef
+from bot.domain.slack_text import placeholders_escaped
 from bot.outbound.slack import Slack
 from bot.outbound.slack.ids import Sub
 from bot.runtime import Runtime
@@ -33,7 +34,7 @@ class Invocation:
 
     def reply(self, text: str) -> None:
         """An ephemeral answer, seen only by whoever ran the command."""
-        self.respond(response_type="ephemeral", replace_original=False, text=text)
+        self.respond(response_type="ephemeral", replace_original=False, text=placeholders_escaped(text))
 
 
 Run = Callable[[Runtime, Invocation], None]

@@ -84,7 +84,11 @@ def listing_messages(channel_name: str, items: Sequence[ai.Item], today: date) -
     for item in items:
         blocks += [section(item_line(item, today)), item_buttons(item)]
     blocks.append(
-        context("Or type: `/postmortem done <id>` · `redate <id> <due> <reason>` · `wontdo <id> <reason>`")
+        context(
+            mrkdwn_escape(
+                "Or type: `/postmortem done <id>` · `redate <id> <due> <reason>` · `wontdo <id> <reason>`"
+            )
+        )
     )
     return [blocks[i : i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)]
 
@@ -93,7 +97,7 @@ def open_items_lines(items: Sequence[ai.Item], today: date) -> list[str]:
     """For `/postmortem status`: the open action items, one line each, or that there are none."""
     still_open = [i for i in items if i.status in ai.OPEN_STATUSES]
     if not still_open:
-        return ["No open action items. `/postmortem action @owner <due> <text>` adds one."]
+        return [mrkdwn_escape("No open action items. `/postmortem action @owner <due> <text>` adds one.")]
     return [f"*Open action items ({len(still_open)}):*", *(item_line(i, today) for i in still_open)]
 
 

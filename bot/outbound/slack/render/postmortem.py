@@ -110,7 +110,11 @@ def postmortem_parent(
         }
     )
     blocks.append(
-        context("Or from the message box: `/postmortem set <section> <text>` · `/postmortem status`")
+        context(
+            mrkdwn_escape(
+                "Or from the message box: `/postmortem set <section> <text>` · `/postmortem status`"
+            )
+        )
     )
     return blocks
 
