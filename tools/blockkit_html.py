@@ -80,7 +80,7 @@ def _emoji(match: re.Match[str]) -> str:
     return EMOJI.get(match.group(1), match.group(0))
 
 
-def mrkdwn(text: str, *, verbatim: bool = False) -> str:
+def mrkdwn(text: str) -> str:
     """Slack mrkdwn (already escaped with &amp; &lt; &gt;, as Slack wants it) → HTML."""
     pres: list[str] = []
 
@@ -97,10 +97,9 @@ def mrkdwn(text: str, *, verbatim: bool = False) -> str:
     text = re.sub(r"<!(here|channel|everyone)>", r'<span class="mention">@\1</span>', text)
     text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]+)>", r"\1", text)
     # `verbatim` only stops Slack's auto-linking of bare URLs and names; formatting still applies.
-    if True:
-        text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"<b>\1</b>", text)
-        text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"<i>\1</i>", text)
-        text = re.sub(r"(?<![\w~])~([^~\n]+)~(?![\w~])", r"<s>\1</s>", text)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"<b>\1</b>", text)
+    text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"<i>\1</i>", text)
+    text = re.sub(r"(?<![\w~])~([^~\n]+)~(?![\w~])", r"<s>\1</s>", text)
     text = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", text)
     text = re.sub(r":([a-z0-9_+\-]+):", _emoji, text)
     text = re.sub(r"(^|\n)&gt; ?([^\n]*)", r"\1<blockquote>\2</blockquote>", text)
@@ -113,7 +112,7 @@ def _text(obj: Mapping[str, Any] | None) -> str:
         return ""
     if obj.get("type") == "plain_text":
         return html.escape(str(obj.get("text", ""))).replace("\n", "<br>")
-    return mrkdwn(str(obj.get("text", "")), verbatim=bool(obj.get("verbatim")))
+    return mrkdwn(str(obj.get("text", "")))
 
 
 def _element(element: Mapping[str, Any]) -> str:
